@@ -1,0 +1,1 @@
+"""The forum's Python package: content model, GitHub sync, site pages and the `forum` command."""

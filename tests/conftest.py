@@ -1,0 +1,80 @@
+"""Shared fixtures: a small archive to write into, and built sites read as a reader would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from archive import ROOT, Archive
+from sync.build import build_site
+from sync.config import Project
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    """An empty forum checkout (roster, categories, protocol) for a test to fill."""
+    return Archive(tmp_path / "forum")
+
+
+class BuiltSite:
+    """A built site, read page by page as parsed HTML."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.dir = site_dir
+
+    def page(self, url: str) -> BeautifulSoup:
+        """The page at a site-relative URL such as `fr/topics/ab12/`."""
+        path = self.dir / url.strip("/") / "index.html" if not url.endswith(".html") else self.dir / url
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def text(self, url: str) -> str:
+        """The visible text of a page's content area, white space folded."""
+        article = self.page(url).select_one("article.md-content__inner")
+        assert article is not None, url
+        return " ".join(article.get_text(" ").split())
+
+    def urls(self, pattern: str) -> list[str]:
+        """Site-relative URLs of the pages whose URL matches a regular expression."""
+        found = [str(p.parent.relative_to(self.dir)) + "/" for p in self.dir.rglob("index.html")]
+        return sorted(url for url in found if re.fullmatch(pattern, url))
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The bundled demo forum, built once for the whole session (a build costs seconds)."""
+    site_dir = tmp_path_factory.mktemp("demo") / "site"
+    build_site(Project(ROOT), site_dir)
+    return BuiltSite(site_dir)
+
+
+@pytest.fixture
+def build(archive: Archive) -> Callable[..., BuiltSite]:
+    """Build the test's archive, optionally with mkdocs.yml changed first."""
+
+    def run(configure: Callable[[dict], None] | None = None) -> BuiltSite:
+        if configure is not None:
+            set_mkdocs(archive.root / "mkdocs.yml", configure)
+        report = build_site(archive.project)
+        return BuiltSite(report.site_dir)
+
+    return run
+
+
+def set_mkdocs(path: Path, change: Callable[[dict], None]) -> None:
+    """Edit mkdocs.yml as a maintainer would (it holds no custom YAML tags)."""
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(config)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def i18n_languages(config: dict) -> list[dict]:
+    """The language entries of the i18n plugin in a loaded mkdocs.yml."""
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return plugin["i18n"]["languages"]
+    raise AssertionError("no i18n plugin in mkdocs.yml")

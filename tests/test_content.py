@@ -1,0 +1,216 @@
+"""The content model: reading a valid archive, and clear messages for broken files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive import Archive, moment
+from sync.content import load_forum, read_file, write_post
+from sync.model import ContentError, Reply
+
+LANGUAGES = ("en", "fr", "es")
+
+
+def load(archive: Archive):
+    return load_forum(archive.content, LANGUAGES)
+
+
+def test_an_archive_reads_back_as_topics_replies_and_translations(archive: Archive) -> None:
+    older = archive.topic("D_a", "Older topic", "2026-W40", 1)
+    topic = archive.topic("D_b", "Newer topic", "2026-W41", 8, category="general")
+    archive.reply(topic, "DC_2", "fr-luc", "FR", 10, "Deuxième.", language="fr")
+    archive.reply(topic, "DC_1", "br-ana", "BR", 9, "Primero.", language="es")
+    archive.reply(topic, "DC_3", "mx-eva", "MX", 11, "Respuesta a Ana.", language="es", parent="DC_1")
+    archive.translate(topic, "fr", "Message.", title="Sujet récent")
+    archive.translate(older, "es", "Mensaje.", title="Tema antiguo", outdated=True)
+
+    forum = load(archive)
+
+    assert [t.title for t in forum.topics] == ["Newer topic", "Older topic"]
+    newer = forum.topics[0]
+    assert [r.id for r in newer.replies] == ["DC_1", "DC_2", "DC_3"], "replies in date order"
+    assert newer.replies[2].parent == "DC_1"
+    assert newer.title_in("fr") == "Sujet récent"
+    assert newer.title_in("es") == "Newer topic", "untranslated titles stay in the original"
+    assert forum.topics[1].translation("es").outdated is True
+    assert forum.roster.person("BR-ANA").name == "Ana Souza", "logins compare without case"
+    assert [c.id for c in forum.topics_in("general")] == ["D_b"]
+
+
+def test_a_reply_to_a_reply_to_a_reply_hangs_under_the_top_level_reply(archive: Archive) -> None:
+    topic = archive.topic("D_a", "Topic", "2026-W40", 1)
+    archive.reply(topic, "DC_1", "br-ana", "BR", 2, "Top.")
+    archive.reply(topic, "DC_2", "fr-luc", "FR", 3, "Answer.", parent="DC_1")
+    archive.reply(topic, "DC_3", "mx-eva", "MX", 4, "Answer to the answer.", parent="DC_2")
+
+    replies = load(archive).topics[0].replies
+
+    assert [r.parent for r in replies] == [None, "DC_1", "DC_1"]
+
+
+def _valid_reply(archive: Archive) -> Path:
+    topic = archive.topic("D_a", "Topic", "2026-W40", 1)
+    return archive.reply(topic, "DC_1", "br-ana", "BR", 2, "A reply.").path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "expected"),
+    [
+        ("language: en", "language: de", "language", "unknown language 'de'; expected one of en, es, fr"),
+        ("member_state: BR", "member_state: XX", "member_state", "unknown member state 'XX'"),
+        ("date: '2026-10-02T09:00:00Z'", "date: next tuesday", "date", "expected a date such as 2026-10-05T09:12:00Z, got 'next tuesday'"),
+        ("date: '2026-10-02T09:00:00Z'\n", "", "date", "is missing"),
+        ("author: br-ana\n", "", "author", "is missing"),
+        ("\nparent: null", "", "parent", ""),
+    ],
+)
+def test_a_broken_reply_names_its_file_and_field(
+    archive: Archive, old: str, new: str, field: str, expected: str
+) -> None:
+    path = _valid_reply(archive)
+    text = path.read_text(encoding="utf-8")
+    if old.startswith("\nparent"):  # an unknown parent: add one
+        text = text.replace("url", "url").replace("---\n\n", "parent: DC_nowhere\n---\n\n")
+        expected = "unknown reply 'DC_nowhere' in this topic"
+    else:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(ContentError) as caught:
+        load(archive)
+
+    assert caught.value.path == str(path)
+    assert caught.value.field == field
+    assert expected in str(caught.value)
+    assert str(caught.value).startswith(f"{path}: field '{field}': ")
+
+
+def test_a_topic_without_title_or_with_an_unknown_category_or_bad_week(archive: Archive) -> None:
+    topic = archive.topic("D_a", "Topic", "2026-W40", 1)
+    original = topic.path.read_text(encoding="utf-8")
+    cases = [
+        ("title: Topic\n", "", "title", "is missing; expected a non-empty text"),
+        ("category: training", "category: gardening", "category", "unknown category 'gardening'; expected one of copyright, general"),
+        ("week: 2026-W40", "week: 2026-W60", "week", "expected an ISO week such as 2026-W40, got '2026-W60'"),
+    ]
+    for old, new, field, expected in cases:
+        topic.path.write_text(original.replace(old, new), encoding="utf-8")
+        with pytest.raises(ContentError) as caught:
+            load(archive)
+        assert (caught.value.path, caught.value.field) == (str(topic.path), field)
+        assert expected in str(caught.value)
+
+
+def test_an_empty_body_is_refused(archive: Archive) -> None:
+    path = _valid_reply(archive)
+    path.write_text(path.read_text(encoding="utf-8").replace("A reply.", "  \n"), encoding="utf-8")
+
+    with pytest.raises(ContentError, match=r"field 'body': is empty; expected the post's text"):
+        load(archive)
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_name(archive: Archive) -> None:
+    path = _valid_reply(archive)
+    path.write_bytes(path.read_bytes().replace(b"A reply.", "Réponse".encode("latin-1")))
+
+    with pytest.raises(ContentError) as caught:
+        load(archive)
+
+    assert caught.value.path == str(path)
+    assert "expected UTF-8 text" in str(caught.value)
+
+
+def test_a_translation_into_an_unknown_language_is_refused(archive: Archive) -> None:
+    path = _valid_reply(archive)
+    path.with_name("DC_1.de.md").write_text("---\ntranslator: X\ndate: 2026-10-03\n---\n\nHallo.\n", encoding="utf-8")
+
+    with pytest.raises(ContentError, match=r"DC_1\.de\.md: unknown language 'de' in the file name"):
+        load(archive)
+
+
+def test_a_translation_without_its_original_is_refused(archive: Archive) -> None:
+    path = _valid_reply(archive)
+    path.with_name("DC_9.fr.md").write_text("---\ntranslator: X\ndate: 2026-10-03\n---\n\nSalut.\n", encoding="utf-8")
+
+    with pytest.raises(ContentError, match=r"DC_9\.fr\.md: is a translation of DC_9\.md, which is missing"):
+        load(archive)
+
+
+def test_two_posts_with_one_id_are_refused(archive: Archive) -> None:
+    first = archive.topic("D_a", "Topic", "2026-W40", 1)
+    second = archive.topic("D_b", "Other", "2026-W41", 8)
+    archive.reply(first, "DC_1", "br-ana", "BR", 2, "One.")
+    archive.reply(second, "DC_1", "fr-luc", "FR", 9, "Two.")
+
+    with pytest.raises(ContentError, match=r"field 'id': expected a unique id; 'DC_1' is also in"):
+        load(archive)
+
+
+def test_a_file_without_front_matter_is_refused(archive: Archive) -> None:
+    path = _valid_reply(archive)
+    path.write_text("Just text, no fields.\n", encoding="utf-8")
+
+    with pytest.raises(ContentError, match=r"field 'front matter': is missing; expected a --- block"):
+        load(archive)
+
+
+def test_an_unknown_member_state_code_in_the_roster_is_refused(archive: Archive) -> None:
+    path = archive.write_yaml("roster.yml", {"member_states": {"ZZ": [{"login": "a", "name": "A"}]}})
+
+    with pytest.raises(ContentError) as caught:
+        load(archive)
+
+    assert (caught.value.path, caught.value.field) == (str(path), "member_states.ZZ")
+    assert "ISO 3166 alpha-2 code" in str(caught.value)
+
+
+def test_a_category_must_be_named_in_every_forum_language(archive: Archive) -> None:
+    path = archive.write_yaml("categories.yml", {"categories": [{"id": "x", "names": {"en": "X", "fr": "X"}}]})
+
+    with pytest.raises(ContentError) as caught:
+        load(archive)
+
+    assert (caught.value.path, caught.value.field) == (str(path), "categories[1].names")
+    assert "missing es" in str(caught.value)
+
+
+def test_a_guest_must_be_requested_by_a_member_state(archive: Archive) -> None:
+    path = archive.write_yaml("roster.yml", {"guests": [{"login": "g", "name": "G", "organization": "O", "topic": "D_a", "requested_by": "FR"}]})
+
+    with pytest.raises(ContentError) as caught:
+        load(archive)
+
+    assert (caught.value.path, caught.value.field) == (str(path), "guests[1].requested_by")
+
+
+# Pieces a body from the outside world may hold: any text, line breaks, front-matter look-alikes,
+# indentation (a code block), right-to-left text, emoji, Markdown headings.
+pieces = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
+bodies = st.lists(
+    pieces | st.sampled_from(["\n", "---", "\n---\n", "    code", " \n", "مرحبا", "🎉", "# Title"]),
+    min_size=1,
+    max_size=30,
+).map("".join).filter(lambda body: body.strip())
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bodies)
+def test_any_body_round_trips_through_a_file(tmp_path: Path, body: str) -> None:
+    reply = Reply(
+        id="DC_x", author="br-ana", language="es", date=moment(2), body=body,
+        path=tmp_path / "DC_x.md", member_state="BR",
+    )
+    write_post(reply)
+
+    fields, read_back = read_file(reply.path)
+
+    lines = body.split("\n")
+    while not lines[0].strip():
+        lines.pop(0)
+    assert read_back == "\n".join(lines).rstrip()
+    assert fields.text("id") == "DC_x"
