@@ -70,7 +70,11 @@ def _add_pages(files: Files, config: MkDocsConfig) -> Files:
         # Only topics and later listing pages stay out of the navigation.
         listed = page.kind in ("home", "proposals") or (page.kind == "category" and page.number == 1)
         inclusion = InclusionLevel.INCLUDED if listed else InclusionLevel.NOT_IN_NAV
-        files.append(File(page.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls, inclusion=inclusion))
+        files.append(
+            File(
+                page.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls, inclusion=inclusion
+            )
+        )
     config.nav = _navigation(site, _current_language(config))
     return files
 

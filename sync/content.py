@@ -157,8 +157,10 @@ def _posts_in(folder: Path, known: Known) -> tuple[_Originals, _Translations]:
         stem, _, language = path.name.removesuffix(".md").partition(".")
         if language and language not in known.languages:
             raise ContentError(
-                path, None, f"unknown language {language!r} in the file name; "
-                f"expected one of {', '.join(known.languages)}"
+                path,
+                None,
+                f"unknown language {language!r} in the file name; "
+                f"expected one of {', '.join(known.languages)}",
             )
         fields, body = read_file(path)
         if language:
@@ -185,9 +187,7 @@ def _post_fields(fields: Fields, body: str, known: Known) -> dict[str, Any]:
     }
 
 
-def _translations(
-    files: list[tuple[Fields, str, str]], post: Post, titled: bool
-) -> dict[str, Translation]:
+def _translations(files: list[tuple[Fields, str, str]], post: Post, titled: bool) -> dict[str, Translation]:
     result = {}
     for fields, body, language in files:
         if language == post.language:
@@ -218,7 +218,9 @@ def _thread(replies: list[Reply]) -> list[Reply]:
         seen = {reply.id}
         while by_id[reply.parent].parent is not None:
             if reply.parent in seen:
-                raise ContentError(reply.path, "parent", "expected replies not to answer each other in a loop")
+                raise ContentError(
+                    reply.path, "parent", "expected replies not to answer each other in a loop"
+                )
             seen.add(reply.parent)
             reply.parent = by_id[reply.parent].parent
     return replies
@@ -231,11 +233,14 @@ def _check_unique_ids(topics: list[Topic], proposals: list[Proposal]) -> None:
         posts += [topic, *topic.replies]
     for post in posts:
         if post.id in seen:
-            raise ContentError(post.path, "id", f"expected a unique id; {post.id!r} is also in {seen[post.id]}")
+            raise ContentError(
+                post.path, "id", f"expected a unique id; {post.id!r} is also in {seen[post.id]}"
+            )
         seen[post.id] = post.path
 
 
 # Writing ---------------------------------------------------------------------------------
+
 
 def post_metadata(post: Post) -> dict[str, Any]:
     """A post's front matter in a fixed order, so that unchanged posts rewrite byte for byte."""
@@ -289,4 +294,3 @@ def write_markdown(path: Path, metadata: dict[str, Any], body: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-

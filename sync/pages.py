@@ -11,6 +11,7 @@ import hashlib
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from .interface import Interface
@@ -52,6 +53,10 @@ class SitePage:
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
 
 
+def _time(moment: datetime, t: Interface) -> str:
+    return f'<time datetime="{moment.isoformat()}">{escape(t.date(moment))}</time>'
+
+
 def category_url(category_id: str, number: int = 1) -> str:
     """Address of a category listing, or of its later pages."""
     return f"categories/{category_id}/" + (f"page/{number}/" if number > 1 else "")
@@ -77,8 +82,14 @@ class Site:
         for category in self.forum.categories.values():
             name = category.name(language, default)
             for number in range(1, self._page_count(category.id) + 1):
-                title = name if number == 1 else f"{name} — {t('page_of', page=number, pages=self._page_count(category.id))}"
-                yield SitePage("category", category.id, number, language, title, category_url(category.id, number))
+                title = (
+                    name
+                    if number == 1
+                    else f"{name} — {t('page_of', page=number, pages=self._page_count(category.id))}"
+                )
+                yield SitePage(
+                    "category", category.id, number, language, title, category_url(category.id, number)
+                )
         for topic in self.forum.topics:
             url = f"topics/{topic_slug(topic.id)}/"
             yield SitePage("topic", topic.id, 1, language, topic.title_in(language), url)
@@ -100,7 +111,10 @@ class Site:
     # Home ---------------------------------------------------------------------------------
 
     def _home(self, page: SitePage, t: Interface) -> str:
-        parts = [f"<h1>{escape(t('home_title'))}</h1>", f'<p class="forum-intro">{escape(t("home_intro"))}</p>']
+        parts = [
+            f"<h1>{escape(t('home_title'))}</h1>",
+            f'<p class="forum-intro">{escape(t("home_intro"))}</p>',
+        ]
         parts.append(f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>')
         if self.forum.topics:
             parts.append(self._topic_card(page, self.forum.topics[0], t))
@@ -114,13 +128,13 @@ class Site:
 
     def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
         text = shown(topic, t.language)
-        link = relative(page.url, f"topics/{topic_slug(topic.id)}/")
-        category = self.forum.categories[topic.category].name(t.language, self.forum.default_language)
+        category = self._category_name(topic.category, t)
         facts = " · ".join([t("week", week=topic.week), category, t("reply_count", count=len(topic.replies))])
         return (
-            f'<article class="forum-card"><h3{self._title_lang(topic, t)}><a href="{link}">{escape(topic.title_in(t.language))}</a></h3>\n'
+            f'<article class="forum-card"><h3>{self._topic_link(page, topic, t)}</h3>\n'
             f'<p class="forum-card__facts">{escape(facts)}</p>\n'
-            f'<p class="forum-card__excerpt"{lang_attributes(text.language, t.language)}>{excerpt(text.body)}</p></article>'
+            f'<p class="forum-card__excerpt"{lang_attributes(text.language, t.language)}>'
+            f"{excerpt(text.body)}</p></article>"
         )
 
     def _latest_replies(self, page: SitePage, t: Interface) -> str:
@@ -129,15 +143,19 @@ class Site:
         items = []
         for reply, topic in pairs[:LATEST_REPLIES]:
             text = shown(reply, t.language)
-            link = relative(page.url, f"topics/{topic_slug(topic.id)}/") + f"#post-{escape(reply.id)}"
-            who = self._who(reply, t)
             items.append(
-                f'<li><a href="{link}"{self._title_lang(topic, t)}>{escape(topic.title_in(t.language))}</a>'
-                f' <span class="forum-latest__meta">{who} · <time datetime="{reply.date.isoformat()}">{escape(t.date(reply.date))}</time></span>'
-                f'<p{lang_attributes(text.language, t.language)}>{excerpt(text.body)}</p></li>'
+                f"<li>{self._topic_link(page, topic, t, anchor=reply.id)}"
+                f' <span class="forum-latest__meta">{self._who(reply, t)} · {_time(reply.date, t)}</span>'
+                f"<p{lang_attributes(text.language, t.language)}>{excerpt(text.body)}</p></li>"
             )
-        body = f'<ul class="forum-latest">{"".join(items)}</ul>' if items else f"<p>{escape(t('no_replies'))}</p>"
-        return f'<section class="forum-latest-replies"><h2>{escape(t("latest_replies"))}</h2>\n{body}</section>'
+        body = (
+            f'<ul class="forum-latest">{"".join(items)}</ul>'
+            if items
+            else f"<p>{escape(t('no_replies'))}</p>"
+        )
+        return (
+            f'<section class="forum-latest-replies"><h2>{escape(t("latest_replies"))}</h2>\n{body}</section>'
+        )
 
     def _category_list(self, page: SitePage, t: Interface) -> str:
         items = []
@@ -148,16 +166,18 @@ class Site:
             items.append(
                 f'<li><a href="{relative(page.url, category_url(category.id))}">{name}</a>'
                 f' <span class="forum-count">({escape(t("topic_count", count=count))})</span>'
-                f"<br><span class=\"forum-description\">{description}</span></li>"
+                f'<br><span class="forum-description">{description}</span></li>'
             )
-        return f'<section class="forum-categories"><h2>{escape(t("categories"))}</h2><ul>{"".join(items)}</ul></section>'
+        heading = escape(t("categories"))
+        return f'<section class="forum-categories"><h2>{heading}</h2><ul>{"".join(items)}</ul></section>'
 
     def _open_proposals(self, page: SitePage, t: Interface) -> str:
         waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
         link = relative(page.url, "proposals/")
         items = [
-            f'<li><a href="{link}#post-{escape(p.id)}"{self._title_lang(p, t)}>{escape(p.title_in(t.language))}</a>'
-            f' <span class="forum-latest__meta">{self._who(p, t)} · {escape(t.date(p.date))}</span></li>'
+            f'<li><a href="{link}#post-{escape(p.id)}"{self._title_lang(p, t)}>'
+            f"{escape(p.title_in(t.language))}</a>"
+            f' <span class="forum-latest__meta">{self._who(p, t)} · {_time(p.date, t)}</span></li>'
             for p in waiting
         ]
         body = f"<ul>{''.join(items)}</ul>" if items else f"<p>{escape(t('no_open_proposals'))}</p>"
@@ -184,7 +204,8 @@ class Site:
         headers = ["topic", "week_column", "replies", "languages", "member_states", "last_activity"]
         head = "".join(f'<th scope="col">{escape(t(h))}</th>' for h in headers)
         rows = [self._topic_row(page, topic, t) for topic in shown_topics]
-        parts.append(f'<table class="forum-topics"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        parts.append(f'<table class="forum-topics">{table}</table>')
         parts.append(self._pagination(page, t))
         return "\n".join(parts)
 
@@ -192,15 +213,13 @@ class Site:
         posts = [topic, *topic.replies]
         languages = sorted({post.language for post in posts}, key=self.forum.languages.index)
         states = sorted({t.member_state(p.member_state) for p in posts if p.member_state})
-        link = relative(page.url, f"topics/{topic_slug(topic.id)}/")
-        last = topic.last_activity()
         cells = [
-            f'<td><a href="{link}"{self._title_lang(topic, t)}>{escape(topic.title_in(t.language))}</a></td>',
+            f"<td>{self._topic_link(page, topic, t)}</td>",
             f"<td>{escape(topic.week)}</td>",
             f'<td class="forum-number">{len(topic.replies)}</td>',
             f"<td>{escape(', '.join(t.language_name(code) for code in languages))}</td>",
             f"<td>{escape(', '.join(states)) or '—'}</td>",
-            f'<td><time datetime="{last.isoformat()}">{escape(t.date(last))}</time></td>',
+            f"<td>{_time(topic.last_activity(), t)}</td>",
         ]
         return f"<tr>{''.join(cells)}</tr>"
 
@@ -208,7 +227,7 @@ class Site:
         pages = self._page_count(page.key)
         if pages == 1:
             return ""
-        links = [f'<span>{escape(t("page_of", page=page.number, pages=pages))}</span>']
+        links = [f"<span>{escape(t('page_of', page=page.number, pages=pages))}</span>"]
         if page.number > 1:
             newer = relative(page.url, category_url(page.key, page.number - 1))
             links.insert(0, f'<a href="{newer}" rel="prev">{escape(t("newer_topics"))}</a>')
@@ -220,9 +239,12 @@ class Site:
     # Topics -------------------------------------------------------------------------------
 
     def _topic(self, page: SitePage, topic: Topic, t: Interface) -> str:
-        category = self.forum.categories[topic.category]
-        category_link = f'<a href="{relative(page.url, category_url(category.id))}">{escape(category.name(t.language, self.forum.default_language))}</a>'
-        facts = [escape(t("in_category", category="\0")).replace("\0", category_link), escape(t("week", week=topic.week))]
+        category_url_here = relative(page.url, category_url(topic.category))
+        category_link = f'<a href="{category_url_here}">{escape(self._category_name(topic.category, t))}</a>'
+        facts = [
+            escape(t("in_category", category="\0")).replace("\0", category_link),
+            escape(t("week", week=topic.week)),
+        ]
         if topic.proposed_by:
             facts.append(escape(t("proposed_by", member_state=t.member_state(topic.proposed_by))))
         parts = [
@@ -238,7 +260,9 @@ class Site:
             parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
         parts.append("</section>")
         if topic.url:
-            parts.append(f'<p class="forum-on-github"><a href="{escape(topic.url)}">{escape(t("on_github"))}</a></p>')
+            parts.append(
+                f'<p class="forum-on-github"><a href="{escape(topic.url)}">{escape(t("on_github"))}</a></p>'
+            )
         return "\n".join(parts)
 
     def _thread(self, replies: list[Reply], t: Interface) -> str:
@@ -264,7 +288,9 @@ class Site:
         waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
         decided = [p for p in self.forum.proposals if p.status is not ProposalStatus.OPEN]
         parts.append(f"<h2>{escape(t('open_proposals'))}</h2>")
-        parts.append("\n".join(self._proposal(p, t) for p in waiting) or f"<p>{escape(t('no_open_proposals'))}</p>")
+        parts.append(
+            "\n".join(self._proposal(p, t) for p in waiting) or f"<p>{escape(t('no_open_proposals'))}</p>"
+        )
         if decided:
             parts.append(f"<h2>{escape(t('decided_proposals'))}</h2>")
             parts.extend(self._proposal(p, t) for p in decided)
@@ -280,6 +306,15 @@ class Site:
         )
 
     # Small pieces -------------------------------------------------------------------------
+
+    def _topic_link(self, page: SitePage, topic: Topic, t: Interface, anchor: str | None = None) -> str:
+        """A link to a topic (or to one of its posts) titled in the reader's language."""
+        href = relative(page.url, f"topics/{topic_slug(topic.id)}/")
+        href += f"#post-{escape(anchor)}" if anchor else ""
+        return f'<a href="{href}"{self._title_lang(topic, t)}>{escape(topic.title_in(t.language))}</a>'
+
+    def _category_name(self, category_id: str, t: Interface) -> str:
+        return self.forum.categories[category_id].name(t.language, self.forum.default_language)
 
     def _who(self, post: Proposal | Reply, t: Interface) -> str:
         person = self.forum.roster.person(post.author)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from html import escape
 
 import markdown
@@ -42,7 +42,7 @@ def shown(post: Post, reader: str) -> Shown:
     return Shown(post.language, post.body, None, pending=post.language != reader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def render_body(body: str) -> str:
     """A post's Markdown as safe HTML, headings moved below the page's own (h1 → h3).
 
@@ -54,7 +54,7 @@ def render_body(body: str) -> str:
     return nh3.clean(html)
 
 
-@lru_cache(maxsize=None)
+@cache
 def excerpt(body: str, length: int = EXCERPT_LENGTH) -> str:
     """The first words of a post as plain (HTML-escaped) text, for listings."""
     text = " ".join(nh3.clean(render_body(body), tags=set()).split())

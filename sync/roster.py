@@ -65,8 +65,9 @@ def load_roster(path: Path) -> Roster:
     for code, delegates in states.items():
         if str(code) not in COUNTRY_CODES:
             raise ContentError(
-                path, f"member_states.{code}", "unknown member state; expected an ISO 3166 "
-                "alpha-2 code such as BR or FR"
+                path,
+                f"member_states.{code}",
+                "unknown member state; expected an ISO 3166 alpha-2 code such as BR or FR",
             )
         people = tuple(
             _person(path, f"member_states.{code}[{n}]", entry, Role.DELEGATE, str(code))
@@ -103,9 +104,7 @@ class _Entry(Fields):
         return ContentError(self.path, f"{self.where}.{name}" if name else self.where, expected)
 
 
-def _person(
-    path: Path, where: str, entry: Any, role: Role, member_state: str | None = None
-) -> Person:
+def _person(path: Path, where: str, entry: Any, role: Role, member_state: str | None = None) -> Person:
     fields = _entry(path, where, entry)
     return Person(
         login=fields.text("login"),

@@ -72,46 +72,102 @@ class Archive:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         return path
 
-    def topic(self, id: str, title: str, week: str, day: int, category: str = "training",
-              language: str = "en", body: str = "Opening post.", **fields: object) -> Topic:
+    def topic(
+        self,
+        id: str,
+        title: str,
+        week: str,
+        day: int,
+        category: str = "training",
+        language: str = "en",
+        body: str = "Opening post.",
+        **fields: object,
+    ) -> Topic:
         """Write a topic's opening post by the moderator."""
         folder = self.content / "topics" / f"{week.lower()}-{id.lower()}"
         topic = Topic(
-            id=id, author="wipo-mod", language=language, date=moment(day), body=body,
-            path=folder / "topic.md", title=title, category=category, week=week, **fields,
+            id=id,
+            author="wipo-mod",
+            language=language,
+            date=moment(day),
+            body=body,
+            path=folder / "topic.md",
+            title=title,
+            category=category,
+            week=week,
+            **fields,
         )
         write_post(topic)
         return topic
 
-    def reply(self, topic: Topic, id: str, author: str, member_state: str | None, day: int,
-              body: str, language: str = "en", parent: str | None = None, hour: int = 9) -> Reply:
+    def reply(
+        self,
+        topic: Topic,
+        id: str,
+        author: str,
+        member_state: str | None,
+        day: int,
+        body: str,
+        language: str = "en",
+        parent: str | None = None,
+        hour: int = 9,
+    ) -> Reply:
         """Write a reply to a topic."""
         reply = Reply(
-            id=id, author=author, member_state=member_state, language=language,
-            date=moment(day, hour), body=body, path=topic.path.parent / f"{id}.md", parent=parent,
+            id=id,
+            author=author,
+            member_state=member_state,
+            language=language,
+            date=moment(day, hour),
+            body=body,
+            path=topic.path.parent / f"{id}.md",
+            parent=parent,
         )
         write_post(reply)
         return reply
 
-    def translate(self, post: Topic | Reply | Proposal, language: str, body: str,
-                  title: str | None = None, outdated: bool = False) -> Translation:
+    def translate(
+        self,
+        post: Topic | Reply | Proposal,
+        language: str,
+        body: str,
+        title: str | None = None,
+        outdated: bool = False,
+    ) -> Translation:
         """Write a translation beside a post."""
         translation = Translation(
-            language=language, body=body, translator="WIPO Language Service",
+            language=language,
+            body=body,
+            translator="WIPO Language Service",
             date=post.date + timedelta(days=1),
             path=post.path.with_name(f"{post.path.stem}.{language}.md"),
-            title=title, outdated=outdated,
+            title=title,
+            outdated=outdated,
         )
         write_translation(translation)
         return translation
 
-    def proposal(self, id: str, title: str, author: str, member_state: str, day: int,
-                 language: str = "en", status: ProposalStatus = ProposalStatus.OPEN) -> Proposal:
+    def proposal(
+        self,
+        id: str,
+        title: str,
+        author: str,
+        member_state: str,
+        day: int,
+        language: str = "en",
+        status: ProposalStatus = ProposalStatus.OPEN,
+    ) -> Proposal:
         """Write a delegate's topic proposal."""
         proposal = Proposal(
-            id=id, author=author, member_state=member_state, language=language, date=moment(day),
-            body=f"Why {title} matters.", path=self.content / "proposals" / f"{id}.md",
-            title=title, status=status,
+            id=id,
+            author=author,
+            member_state=member_state,
+            language=language,
+            date=moment(day),
+            body=f"Why {title} matters.",
+            path=self.content / "proposals" / f"{id}.md",
+            title=title,
+            status=status,
         )
         write_post(proposal)
         return proposal

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from archive import ROOT, Archive
 from bs4 import BeautifulSoup
 
-from archive import ROOT, Archive
 from sync.build import build_site
 from sync.config import Project
 

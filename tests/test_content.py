@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from archive import Archive, moment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive import Archive, moment
 from sync.content import load_forum, read_file, write_post
 from sync.model import ContentError, Reply
 
@@ -62,7 +62,12 @@ def _valid_reply(archive: Archive) -> Path:
     [
         ("language: en", "language: de", "language", "unknown language 'de'; expected one of en, es, fr"),
         ("member_state: BR", "member_state: XX", "member_state", "unknown member state 'XX'"),
-        ("date: '2026-10-02T09:00:00Z'", "date: next tuesday", "date", "expected a date such as 2026-10-05T09:12:00Z, got 'next tuesday'"),
+        (
+            "date: '2026-10-02T09:00:00Z'",
+            "date: next tuesday",
+            "date",
+            "expected a date such as 2026-10-05T09:12:00Z, got 'next tuesday'",
+        ),
         ("date: '2026-10-02T09:00:00Z'\n", "", "date", "is missing"),
         ("author: br-ana\n", "", "author", "is missing"),
         ("\nparent: null", "", "parent", ""),
@@ -95,7 +100,12 @@ def test_a_topic_without_title_or_with_an_unknown_category_or_bad_week(archive: 
     original = topic.path.read_text(encoding="utf-8")
     cases = [
         ("title: Topic\n", "", "title", "is missing; expected a non-empty text"),
-        ("category: training", "category: gardening", "category", "unknown category 'gardening'; expected one of copyright, general"),
+        (
+            "category: training",
+            "category: gardening",
+            "category",
+            "unknown category 'gardening'; expected one of copyright, general",
+        ),
         ("week: 2026-W40", "week: 2026-W60", "week", "expected an ISO week such as 2026-W40, got '2026-W60'"),
     ]
     for old, new, field, expected in cases:
@@ -127,7 +137,9 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_name(archive: Archive) -> N
 
 def test_a_translation_into_an_unknown_language_is_refused(archive: Archive) -> None:
     path = _valid_reply(archive)
-    path.with_name("DC_1.de.md").write_text("---\ntranslator: X\ndate: 2026-10-03\n---\n\nHallo.\n", encoding="utf-8")
+    path.with_name("DC_1.de.md").write_text(
+        "---\ntranslator: X\ndate: 2026-10-03\n---\n\nHallo.\n", encoding="utf-8"
+    )
 
     with pytest.raises(ContentError, match=r"DC_1\.de\.md: unknown language 'de' in the file name"):
         load(archive)
@@ -135,7 +147,9 @@ def test_a_translation_into_an_unknown_language_is_refused(archive: Archive) -> 
 
 def test_a_translation_without_its_original_is_refused(archive: Archive) -> None:
     path = _valid_reply(archive)
-    path.with_name("DC_9.fr.md").write_text("---\ntranslator: X\ndate: 2026-10-03\n---\n\nSalut.\n", encoding="utf-8")
+    path.with_name("DC_9.fr.md").write_text(
+        "---\ntranslator: X\ndate: 2026-10-03\n---\n\nSalut.\n", encoding="utf-8"
+    )
 
     with pytest.raises(ContentError, match=r"DC_9\.fr\.md: is a translation of DC_9\.md, which is missing"):
         load(archive)
@@ -170,7 +184,9 @@ def test_an_unknown_member_state_code_in_the_roster_is_refused(archive: Archive)
 
 
 def test_a_category_must_be_named_in_every_forum_language(archive: Archive) -> None:
-    path = archive.write_yaml("categories.yml", {"categories": [{"id": "x", "names": {"en": "X", "fr": "X"}}]})
+    path = archive.write_yaml(
+        "categories.yml", {"categories": [{"id": "x", "names": {"en": "X", "fr": "X"}}]}
+    )
 
     with pytest.raises(ContentError) as caught:
         load(archive)
@@ -180,7 +196,10 @@ def test_a_category_must_be_named_in_every_forum_language(archive: Archive) -> N
 
 
 def test_a_guest_must_be_requested_by_a_member_state(archive: Archive) -> None:
-    path = archive.write_yaml("roster.yml", {"guests": [{"login": "g", "name": "G", "organization": "O", "topic": "D_a", "requested_by": "FR"}]})
+    path = archive.write_yaml(
+        "roster.yml",
+        {"guests": [{"login": "g", "name": "G", "organization": "O", "topic": "D_a", "requested_by": "FR"}]},
+    )
 
     with pytest.raises(ContentError) as caught:
         load(archive)
@@ -191,19 +210,28 @@ def test_a_guest_must_be_requested_by_a_member_state(archive: Archive) -> None:
 # Pieces a body from the outside world may hold: any text, line breaks, front-matter look-alikes,
 # indentation (a code block), right-to-left text, emoji, Markdown headings.
 pieces = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
-bodies = st.lists(
-    pieces | st.sampled_from(["\n", "---", "\n---\n", "    code", " \n", "مرحبا", "🎉", "# Title"]),
-    min_size=1,
-    max_size=30,
-).map("".join).filter(lambda body: body.strip())
+bodies = (
+    st.lists(
+        pieces | st.sampled_from(["\n", "---", "\n---\n", "    code", " \n", "مرحبا", "🎉", "# Title"]),
+        min_size=1,
+        max_size=30,
+    )
+    .map("".join)
+    .filter(lambda body: body.strip())
+)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=bodies)
 def test_any_body_round_trips_through_a_file(tmp_path: Path, body: str) -> None:
     reply = Reply(
-        id="DC_x", author="br-ana", language="es", date=moment(2), body=body,
-        path=tmp_path / "DC_x.md", member_state="BR",
+        id="DC_x",
+        author="br-ana",
+        language="es",
+        date=moment(2),
+        body=body,
+        path=tmp_path / "DC_x.md",
+        member_state="BR",
     )
     write_post(reply)
 
