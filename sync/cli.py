@@ -68,3 +68,7 @@ def serve(project_dir: Path | None, port: int) -> None:
         serve_site(project, f"127.0.0.1:{port}")
     except BuildError as error:
         raise click.ClickException(str(error)) from None
+
+
+if __name__ == "__main__":
+    main()

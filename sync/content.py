@@ -22,6 +22,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -255,8 +256,8 @@ def post_metadata(post: Post) -> dict[str, Any]:
         "author": post.author,
         "member_state": post.member_state,
         "language": post.language,
-        "date": format_datetime(post.date),
-        "edited": format_datetime(post.edited) if post.edited else None,
+        "date": post.date,
+        "edited": post.edited,
         "url": post.url,
     }
     if isinstance(post, Reply):
@@ -267,8 +268,18 @@ def post_metadata(post: Post) -> dict[str, Any]:
 def translation_metadata(translation: Translation) -> dict[str, Any]:
     """A translation's front matter in a fixed order."""
     meta: dict[str, Any] = {"title": translation.title, "translator": translation.translator}
-    meta |= {"date": format_datetime(translation.date), "outdated": translation.outdated or None}
+    meta |= {"date": translation.date, "outdated": translation.outdated or None}
     return {key: value for key, value in meta.items() if value is not None}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes timestamps as GitHub does (2026-10-05T09:12:00Z), unquoted, as people write them."""
+
+
+_Dumper.add_representer(
+    datetime,
+    lambda dumper, moment: dumper.represent_scalar("tag:yaml.org,2002:timestamp", format_datetime(moment)),
+)
 
 
 def write_post(post: Post) -> None:
@@ -281,10 +292,15 @@ def write_translation(translation: Translation) -> None:
     write_markdown(translation.path, translation_metadata(translation), translation.body)
 
 
+def markdown_text(metadata: dict[str, Any], body: str) -> str:
+    """A content file's text: front matter in the given order, a blank line, the body."""
+    header = yaml.dump(metadata, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{header}---\n\n{normal_body(body)}\n"
+
+
 def write_markdown(path: Path, metadata: dict[str, Any], body: str) -> None:
     """Write front matter and body atomically: a crash leaves the old file or the new one."""
-    header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=1000)
-    text = f"---\n{header}---\n\n{normal_body(body)}\n"
+    text = markdown_text(metadata, body)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

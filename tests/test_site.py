@@ -372,3 +372,23 @@ def test_headings_and_raw_html_in_a_post_are_made_safe(
     assert body.h3.get_text() == "A heading", "a post's headings sit below the page's own"
     assert body.script is None
     assert not re.search(r"javascript:|onclick", str(body))
+
+
+def test_chinese_and_russian_are_switched_on_in_mkdocs_yml_alone(
+    small_forum: Archive, build: Callable[..., BuiltSite]
+) -> None:
+    def add_languages(config: dict) -> None:
+        i18n_languages(config).extend(
+            [
+                {"locale": "zh", "name": "中文", "build": True},
+                {"locale": "ru", "name": "Русский", "build": True},
+            ]
+        )
+
+    site = build(add_languages)
+
+    assert site.page("zh/").html["lang"] == "zh"
+    assert "本周话题" in site.text("zh/")
+    assert "Последние ответы" in site.text("ru/")
+    assert "Оригинал: французский — перевод ожидается" in site.text(f"ru/{TOPIC}")
+    assert site.page("ru/").body["dir"] == "ltr"

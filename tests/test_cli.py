@@ -1,0 +1,92 @@
+"""The `forum` command as a maintainer types it: build, serve, and its error messages."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from archive import Archive
+from click.testing import CliRunner
+
+from sync.cli import main
+
+
+def test_forum_build_builds_the_site_and_says_how_many_pages(archive: Archive) -> None:
+    archive.topic("D_a", "A topic", "2026-W40", 1)
+
+    result = CliRunner().invoke(main, ["build", "--project", str(archive.root)])
+
+    assert result.exit_code == 0, result.output
+    # 3 languages x (home, 9 categories, 1 topic, proposals, protocol)
+    assert result.output.startswith("Built 39 pages into ")
+    assert (archive.root / "site" / "fr" / "index.html").is_file()
+
+
+def test_forum_build_reports_a_broken_file_in_one_line_without_traceback(archive: Archive) -> None:
+    topic = archive.topic("D_a", "A topic", "2026-W40", 1)
+    topic.path.write_text(
+        topic.path.read_text(encoding="utf-8").replace("category: training", "category: nope")
+    )
+
+    result = CliRunner().invoke(main, ["build", "--project", str(archive.root)])
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: build failed: {topic.path}: field 'category': unknown category 'nope'; expected one of "
+        "copyright, general, ip-strategies, ip-users, legislative-advice, office-modernization, "
+        "respect-for-ip, technology-transfer, training\n"
+    )
+    assert "Traceback" not in result.output
+    assert not (archive.root / "site").exists()
+
+
+def test_forum_outside_a_checkout_says_where_it_looked(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--project", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "is not inside a forum checkout (no mkdocs.yml beside content/)" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_forum_serve_serves_the_forum_on_localhost_and_rebuilds_on_edit(archive: Archive) -> None:
+    topic = archive.topic("D_a", "A first title", "2026-W40", 1)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sync.cli", "serve", "--port", str(port), "--project", str(archive.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert f"Serving the forum at http://127.0.0.1:{port}/" in server.stdout.readline()
+        assert "A first title" in _fetch_when_ready(f"http://127.0.0.1:{port}/fr/", "A first title")
+        topic.path.write_text(topic.path.read_text(encoding="utf-8").replace("A first title", "A new title"))
+        assert "A new title" in _fetch_when_ready(f"http://127.0.0.1:{port}/fr/", "A new title")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _fetch_when_ready(url: str, expected: str, seconds: float = 60) -> str:
+    """The page at `url` once it contains `expected` (the server builds, then rebuilds)."""
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                page = response.read().decode("utf-8")
+            if expected in page:
+                return page
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return page
