@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 from archive import ROOT, Archive
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from sync.build import build_site
 from sync.config import Project
@@ -78,3 +82,51 @@ def i18n_languages(config: dict) -> list[dict]:
         if isinstance(plugin, dict) and "i18n" in plugin:
             return plugin["i18n"]["languages"]
     raise AssertionError("no i18n plugin in mkdocs.yml")
+
+
+# Browser tests ---------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# Without these, Chromium tries to reach Google's services, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_site: BuiltSite) -> Iterator[str]:
+    """The built demo, served on 127.0.0.1 as a static host would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(demo_site.dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Browser tests need Debian's Chromium: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    yield page
+    page.close()
