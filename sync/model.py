@@ -84,6 +84,12 @@ class Category:
     id: str
     names: dict[str, str]
     descriptions: dict[str, str] = field(default_factory=dict)
+    discussion_category: str = ""  # slug of its GitHub Discussions category; empty: the id
+
+    @property
+    def discussion_slug(self) -> str:
+        """The slug of the GitHub Discussions category whose discussions are its topics."""
+        return self.discussion_category or self.id
 
     def name(self, language: str, fallback: str) -> str:
         """The category's name in `language`, else in the fallback language."""

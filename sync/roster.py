@@ -51,8 +51,27 @@ def load_categories(path: Path, languages: Sequence[str]) -> dict[str, Category]
             id=category_id,
             names=fields.names("names", languages, required=True),
             descriptions=fields.names("descriptions", languages, required=False),
+            discussion_category=fields.optional_text("discussion_category") or category_id,
         )
+    slugs = [category.discussion_slug for category in categories.values()]
+    for slug in slugs:
+        if slugs.count(slug) > 1:
+            raise ContentError(path, "discussion_category", f"expected a unique slug; {slug!r} appears twice")
     return categories
+
+
+PROPOSALS_CATEGORY = "proposals"
+
+
+def load_proposals_category(path: Path) -> str:
+    """The slug of the GitHub Discussions category where delegates propose topics.
+
+    `proposals_category:` at the top of categories.yml; `proposals` when left out.
+    """
+    value = (read_yaml(path) or {}).get("proposals_category") or PROPOSALS_CATEGORY
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(path, "proposals_category", f"expected a category slug, got {value!r}")
+    return value.strip()
 
 
 def load_roster(path: Path) -> Roster:

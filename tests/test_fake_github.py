@@ -673,3 +673,51 @@ def test_merge_through_the_rest_api(fake_github_remote: FakeGitHub, tmp_path: Pa
     assert status.merged and repo.get_pull(pull.number).merged
     assert git.Repo(fake.repo.remote_path).commit("main").hexsha == status.sha
     assert repo.get_branch("main").commit.sha == status.sha
+
+
+def test_deleting_a_discussion_removes_it_with_its_comments(fake_github: FakeGitHub) -> None:  # noqa: F811
+    store = fake_github.store
+    kept = store.add_discussion("Kept", "stays")
+    doomed = store.add_discussion("Doomed", "goes")
+    comment = store.add_comment(doomed, "lena", "a comment")
+    reply = store.add_comment(doomed, "mia", "a reply", reply_to=comment)
+    _, _, body = gql(
+        fake_github,
+        "mutation($id: ID!) { deleteDiscussion(input: {id: $id}) { discussion { id title } } }",
+        id=doomed.id,
+    )
+    assert body["data"]["deleteDiscussion"]["discussion"] == {"id": doomed.id, "title": "Doomed"}
+    _, _, body = gql(
+        fake_github,
+        '{ repository(owner: "octo-org", name: "forum") { discussions(first: 10) { nodes { id } } } }',
+    )
+    assert body["data"]["repository"]["discussions"]["nodes"] == [{"id": kept.id}]
+    for gone in (doomed, comment, reply):
+        _, _, body = gql(fake_github, "query($id: ID!) { node(id: $id) { id } }", id=gone.id)
+        assert body["errors"][0]["type"] == "NOT_FOUND"
+
+
+def test_secondary_rate_limit_as_graphql_200_and_without_retry_after(
+    fake_github: FakeGitHub,  # noqa: F811
+) -> None:
+    # GitHub's GraphQL documentation: a secondary limit is a 200 or 403 with a message about
+    # it, and retry-after may be missing (then clients wait at least a minute).
+    fake_github.faults.secondary_rate_limit(status=200, retry_after=None, only="graphql")
+    status, headers, body = gql(fake_github, "{ viewer { login } }")
+    assert status == 200 and "retry-after" not in {name.lower() for name in headers}
+    assert body["errors"][0]["message"].startswith("You have exceeded a secondary rate limit")
+    assert gql(fake_github, "{ viewer { login } }")[2]["data"]["viewer"]["login"] == "forum-bot"
+    with pytest.raises(ValueError, match="only GraphQL"):
+        fake_github.faults.secondary_rate_limit(status=200)
+
+
+def test_a_pull_request_body_over_githubs_limit_is_refused(fake_github: FakeGitHub) -> None:  # noqa: F811
+    repo = connect(fake_github).get_repo("octo-org/forum")
+    with pytest.raises(GithubException) as raised:
+        repo.create_pull(base="main", head="sync/x", title="Sync", body="x" * 65_537)
+    assert raised.value.status == 422 and "body is too long (maximum is 65536 characters)" in json.dumps(
+        raised.value.data
+    )
+    pull = repo.create_pull(base="main", head="sync/x", title="Sync", body="x" * 65_536)
+    with pytest.raises(GithubException, match="body is too long"):
+        pull.edit(body="y" * 70_000)

@@ -29,10 +29,12 @@ class Fault:
     skip: int = 0
     only: str | None = None
     method: str | None = None
-    #: HTTP status for ``http_error`` (502 by default) and ``secondary_rate_limit`` (403 or 429).
+    #: HTTP status for ``http_error`` (502 by default) and ``secondary_rate_limit`` (200, 403, 429).
     status: int = 502
     #: ``retry-after`` for secondary limits; seconds until ``x-ratelimit-reset`` for primary ones.
     seconds: int = 1
+    #: Secondary limits only: whether the answer carries ``retry-after`` (GitHub does not always).
+    retry_after_header: bool = True
 
     def matches(self, api: str, method: str, path: str) -> bool:
         if self.method is not None and self.method.upper() != method:
@@ -87,15 +89,24 @@ class Faults:
         times: int = 1,
         *,
         status: int = 403,
-        retry_after: int = 1,
+        retry_after: int | None = 1,
         only: str | None = None,
         method: str | None = None,
         skip: int = 0,
     ) -> Fault:
-        """Answer with GitHub's secondary (abuse) limit: 403 or 429 plus ``retry-after``."""
-        if status not in (403, 429):
-            raise ValueError("GitHub signals secondary rate limits with 403 or 429")
-        return self.add(Fault(SECONDARY_RATE_LIMIT, times, skip, only, method, status, retry_after))
+        """Answer with GitHub's secondary (abuse) limit: 403 or 429 plus ``retry-after``.
+
+        GitHub documents that GraphQL may also answer 200 with the message in ``errors``,
+        and that ``retry-after`` may be missing (clients then wait at least a minute):
+        ``status=200`` (GraphQL only) and ``retry_after=None`` produce those answers.
+        """
+        if status not in (200, 403, 429):
+            raise ValueError("GitHub signals secondary rate limits with 200 (GraphQL), 403 or 429")
+        if status == 200 and only != "graphql":
+            raise ValueError("only GraphQL answers a secondary rate limit with 200; pass only='graphql'")
+        fault = Fault(SECONDARY_RATE_LIMIT, times, skip, only, method, status, retry_after or 0)
+        fault.retry_after_header = retry_after is not None
+        return self.add(fault)
 
     def disconnect(
         self, times: int = 1, *, only: str | None = None, method: str | None = None, skip: int = 0

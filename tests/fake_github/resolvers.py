@@ -305,6 +305,12 @@ def delete_comment(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) 
     return {"clientMutationId": input.get("clientMutationId"), "comment": comment}
 
 
+def delete_discussion(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+    discussion = _typed(info, input["id"], Discussion)
+    store_of(info).delete_discussion(discussion)
+    return {"clientMutationId": input.get("clientMutationId"), "discussion": discussion}
+
+
 def minimize(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     comment = _typed(info, input["subjectId"], DiscussionComment)
     store_of(info).minimize_comment(comment, input["classifier"])
@@ -341,6 +347,7 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
     ("Mutation", "addDiscussionComment"): add_comment,
     ("Mutation", "updateDiscussionComment"): update_comment,
     ("Mutation", "deleteDiscussionComment"): delete_comment,
+    ("Mutation", "deleteDiscussion"): delete_discussion,
     ("Mutation", "minimizeComment"): minimize,
     ("Mutation", "unminimizeComment"): unminimize,
 }

@@ -36,6 +36,19 @@ def error(http_status: int, message: str, **extra: Any) -> RestReply:
     return RestReply(http_status, {"message": message, "documentation_url": DOCS, **extra})
 
 
+#: GitHub refuses a pull request body longer than this (422, "body is too long").
+MAX_BODY = 65_536
+
+
+def body_too_long(body: Any) -> RestReply | None:
+    text = (body or {}).get("body") or ""
+    if len(text) <= MAX_BODY:
+        return None
+    return validation_failed(
+        field="body", code="custom", message=f"body is too long (maximum is {MAX_BODY} characters)"
+    )
+
+
 def not_found() -> RestReply:
     return error(404, "Not Found", status="404")
 
@@ -298,6 +311,8 @@ class RestAPI:
                 return validation_failed(field=name, code="missing_field")
         if not body.get("title") and not body.get("issue"):
             return validation_failed(field="title", code="missing_field")
+        if (too_long := body_too_long(body)) is not None:
+            return too_long
         head_owner, _, head_ref = body["head"].rpartition(":")
         head_owner = head_owner or repo.owner
         head_sha = self._branch_sha(repo, head_ref)
@@ -336,6 +351,8 @@ class RestAPI:
         if pull is None:
             return not_found()
         body = body or {}
+        if (too_long := body_too_long(body)) is not None:
+            return too_long
         now = self.store.clock.now()
         if body.get("state") == "open" and pull.merged:
             return validation_failed(

@@ -292,12 +292,11 @@ class FakeGitHub:
                 self._send(handler, 403, {"message": message, "documentation_url": DOCS}, headers)
         elif fault.kind == SECONDARY_RATE_LIMIT:
             message = SECONDARY_MESSAGE.format(request_id=uuid.uuid4().hex[:16].upper())
-            self._send(
-                handler,
-                fault.status,
-                {"message": message, "documentation_url": DOCS},
-                {"retry-after": str(fault.seconds)},
-            )
+            headers = {"retry-after": str(fault.seconds)} if fault.retry_after_header else {}
+            if fault.status == 200:
+                self._send(handler, 200, {"errors": [{"message": message}]}, headers)
+            else:
+                self._send(handler, fault.status, {"message": message, "documentation_url": DOCS}, headers)
         else:
             page = f"<html><body><h1>{fault.status} Server Error</h1></body></html>".encode()
             self._send_raw(handler, fault.status, page, "text/html; charset=utf-8", {})

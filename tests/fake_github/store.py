@@ -296,6 +296,17 @@ class Store:
         siblings.remove(comment)
         self.nodes.pop(comment.id, None)
 
+    @_locked
+    def delete_discussion(self, discussion: Discussion) -> None:
+        """Delete a discussion as its author or a maintainer can: it disappears with all its
+        comments and replies, and none of their ids resolves any more."""
+        discussion.repository.discussions.remove(discussion)
+        for comment in discussion.comments:
+            for reply in comment.replies:
+                self.nodes.pop(reply.id, None)
+            self.nodes.pop(comment.id, None)
+        self.nodes.pop(discussion.id, None)
+
     # -- pull requests ---------------------------------------------------------------
 
     @_locked
