@@ -9,6 +9,7 @@ archive is read once and kept while its files are unchanged.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -20,11 +21,27 @@ from mkdocs.structure.pages import Page
 
 from sync.config import forum_languages
 from sync.content import load_forum
+from sync.credentials import CredentialError
 from sync.interface import Interface
 from sync.model import ContentError
 from sync.pages import Site, SitePage
+from sync.protection import FORUM_LEVEL, Protection, protection_for_build, signin_translations
 
 _cache: dict[str, object] = {}
+
+
+class _OwnSearchFilter(logging.Filter):
+    """encryptcontent warns that Material cannot read its encrypted search index; the forum
+    reads it with its own script (hooks/theme/assets/forum-search.js), so the warning,
+    which would fail a strict build, does not apply."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "needs to be customized (patched)" not in record.getMessage()
+
+
+_encryptcontent_log = logging.getLogger("mkdocs.plugins.encryptcontent")
+if not any(isinstance(f, _OwnSearchFilter) for f in _encryptcontent_log.filters):
+    _encryptcontent_log.addFilter(_OwnSearchFilter())
 
 
 def _fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
@@ -58,6 +75,40 @@ def _current_language(config: MkDocsConfig) -> str:
     return config.plugins["i18n"].current_language  # type: ignore[attr-defined]
 
 
+@event_priority(100)  # before encryptcontent (0) reads its password inventory
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Hand the encryption plan to mkdocs-encryptcontent: which credential opens which
+    level of pages, from $FORUM_CREDENTIALS or, for `--demo`, the demo credentials.
+    There is no build without credentials: an unprotected site is never an accident."""
+    try:
+        site = _site(config)
+        protection = protection_for_build(site.forum, Path(config.config_file_path).parent)
+    except (ContentError, CredentialError) as error:
+        raise PluginError(str(error)) from None
+    _cache["protection"] = protection
+    plugin = config.plugins["encryptcontent"]
+    if "setup" not in vars(plugin):
+        # encryptcontent keeps its keys in a class attribute shared by every instance in the
+        # process: a second build (a test, `forum serve` after an edit) would reuse the first
+        # one's passwords and content keys. One state per loaded config, kept across the
+        # languages that static-i18n builds with the same plugin instance.
+        plugin.setup = {}  # type: ignore[attr-defined]
+    encryption = plugin.config
+    encryption["password_inventory"] = protection.inventory
+    encryption["cache_file"] = str(protection.cache_file)
+    encryption["translations"] = signin_translations(site.forum.languages)
+    forum_extra = config.extra.setdefault("forum", {})
+    forum_extra["demo"] = protection.demo
+    # Interface strings for our theme templates, in the language being built.
+    language = config.plugins["i18n"].current_language or site.forum.default_language  # type: ignore[attr-defined]
+    forum_extra["strings"] = Interface(language).strings
+    return config
+
+
+def _protection() -> Protection:
+    return _cache["protection"]  # type: ignore[return-value]
+
+
 @event_priority(0)  # before static-i18n (-100), which sorts the files of each language
 def _add_pages(files: Files, config: MkDocsConfig) -> Files:
     """Add the forum's pages (every language: the language switch links them) and the
@@ -68,7 +119,9 @@ def _add_pages(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(str(error)) from None
     for page in _pages().values():
         # Only topics and later listing pages stay out of the navigation.
-        listed = page.kind in ("home", "proposals") or (page.kind == "category" and page.number == 1)
+        listed = page.kind in ("home", "proposals", "statistics", "search") or (
+            page.kind == "category" and page.number == 1
+        )
         inclusion = InclusionLevel.INCLUDED if listed else InclusionLevel.NOT_IN_NAV
         files.append(
             File(
@@ -81,13 +134,15 @@ def _add_pages(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(-200)  # after static-i18n, which re-creates every file it keeps
 def _give_pages_content(files: Files, config: MkDocsConfig) -> Files:
-    """Give the kept files of our pages their (tiny) Markdown: a title; the HTML comes later."""
+    """Give the kept files of our pages their (tiny) Markdown: a title and the level of
+    encryption (which credentials open the page); the HTML comes later."""
     pages = _pages()
     for file in files:
         page = pages.get(file.src_uri)
         if page is not None:
             title = page.title.replace("\\", "\\\\").replace('"', '\\"')
-            file.content_string = f'---\ntitle: "{title}"\n---\n'
+            level = _protection().level_of(page.key) if page.kind == "topic" else FORUM_LEVEL
+            file.content_string = f'---\ntitle: "{title}"\nlevel: {level}\n---\n'
     return files
 
 
@@ -95,6 +150,7 @@ def _give_pages_content(files: Files, config: MkDocsConfig) -> Files:
 on_files = CombinedEvent(_add_pages, _give_pages_content)
 
 
+@event_priority(50)  # before encryptcontent (0) takes the page's HTML to encrypt it
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The forum page's HTML, rendered from the content model in the page's language."""
     site_page = _pages().get(page.file.src_uri)
@@ -110,7 +166,9 @@ def _navigation(site: Site, language: str) -> list[object]:
     ]
     return [
         {t("home_title"): "index.md"},
+        {t("search"): "find/index.md"},
         {t("categories"): categories},
         {t("topic_proposals"): "proposals.md"},
+        {t("stats_title"): "statistics/index.md"},
         "protocol.md",
     ]

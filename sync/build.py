@@ -7,9 +7,12 @@ that a broken content file never leaves a half-built site behind.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +22,9 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .config import Project
 from .content import load_forum
+from .credentials import CredentialError
 from .model import ContentError
+from .protection import DEMO_ENVIRONMENT, protection_for_build
 
 
 class BuildError(Exception):
@@ -35,19 +40,41 @@ class BuildReport:
     seconds: float
 
 
-def check_content(project: Project) -> None:
-    """Read and validate content/ before MkDocs starts, for a message without MkDocs' noise."""
-    load_forum(project.content, project.languages())
-
-
-def build_site(project: Project, site_dir: Path | None = None, strict: bool = True) -> BuildReport:
-    """Build the site into `site_dir` (default: site/), replacing it only on success."""
-    target = (site_dir or project.root / "site").resolve()
-    started = time.perf_counter()
+def check_before_build(project: Project) -> None:
+    """Read content/ and the credentials before MkDocs starts, for a message without
+    MkDocs' noise: a broken file or missing credentials stop here."""
     try:
-        check_content(project)
-    except ContentError as error:
+        forum = load_forum(project.content, project.languages())
+        protection_for_build(forum, project.root)
+    except (ContentError, CredentialError) as error:
         raise BuildError(str(error)) from None
+
+
+@contextmanager
+def demo_mode(demo: bool) -> Iterator[None]:
+    """Build with the documented demo credentials (the hook reads FORUM_DEMO)."""
+    previous = os.environ.get(DEMO_ENVIRONMENT)
+    os.environ[DEMO_ENVIRONMENT] = "1" if demo else "0"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(DEMO_ENVIRONMENT, None)
+        else:
+            os.environ[DEMO_ENVIRONMENT] = previous
+
+
+def build_site(
+    project: Project, site_dir: Path | None = None, strict: bool = True, demo: bool = False
+) -> BuildReport:
+    """Build the site into `site_dir` (default: site/), replacing it only on success."""
+    with demo_mode(demo):
+        return _build(project, (site_dir or project.root / "site").resolve(), strict)
+
+
+def _build(project: Project, target: Path, strict: bool) -> BuildReport:
+    started = time.perf_counter()
+    check_before_build(project)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
@@ -80,15 +107,13 @@ def _one_line(error: BaseException) -> str:
     return message
 
 
-def serve_site(project: Project, address: str) -> None:
+def serve_site(project: Project, address: str, demo: bool = False) -> None:
     """Serve the site on `address` with live reload while content/ is edited."""
     from mkdocs.commands.serve import serve
 
-    try:
-        check_content(project)
-    except ContentError as error:
-        raise BuildError(str(error)) from None
-    serve(config_file=str(project.mkdocs_yml), dev_addr=address, livereload=True)
+    with demo_mode(demo):
+        check_before_build(project)
+        serve(config_file=str(project.mkdocs_yml), dev_addr=address, livereload=True)
 
 
 def show_mkdocs_log(verbose: bool) -> None:

@@ -6,6 +6,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -13,10 +14,14 @@ import pytest
 import yaml
 from archive import ROOT, Archive
 from bs4 import BeautifulSoup
+from decrypt import open_page, open_part, sign_in
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from sync.build import build_site
 from sync.config import Project
+from sync.content import load_forum
+from sync.model import Forum
+from sync.protection import demo_password
 
 
 @pytest.fixture
@@ -26,15 +31,46 @@ def archive(tmp_path: Path) -> Archive:
 
 
 class BuiltSite:
-    """A built site, read page by page as parsed HTML."""
+    """A built site, read page by page as parsed HTML, as a signed-in reader sees it:
+    encrypted pages are opened with the keys of the delegation `user`."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, user: str = "BR") -> None:
         self.dir = site_dir
+        self.user = user
+        self._keys: dict[str, str] | None = None
+
+    def raw(self, url: str) -> str:
+        """The page's file as served, encrypted parts and all."""
+        path = self.dir / url.strip("/") / "index.html" if not url.endswith(".html") else self.dir / url
+        return path.read_text(encoding="utf-8")
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """The keys the reader's credential unlocks (signing in costs a key derivation)."""
+        if self._keys is None:
+            keys = sign_in(self.raw(""), self.user, demo_password(self.user))
+            assert keys, f"the demo credential of {self.user} opens nothing"
+            self._keys = keys
+        return self._keys
 
     def page(self, url: str) -> BeautifulSoup:
-        """The page at a site-relative URL such as `fr/topics/ab12/`."""
-        path = self.dir / url.strip("/") / "index.html" if not url.endswith(".html") else self.dir / url
-        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        """The page at a site-relative URL such as `fr/topics/ab12/`, decrypted."""
+        html = self.raw(url)
+        soup = BeautifulSoup(html, "html.parser")
+        if "mkdocs-encrypted-content" in html:
+            content = open_page(html, self.keys)
+            assert content is not None, f"{url}: not opened by {self.user}'s credential"
+            decrypted = soup.select_one("#mkdocs-decrypted-content")
+            decrypted.clear()
+            decrypted.append(BeautifulSoup(content, "html.parser"))
+            soup.select_one("#mkdocs-encrypted-content").decompose()
+            # The navigation, header and footer are encrypted too (encrypted_something).
+            for hidden in soup.select('[style*="display:none !important"]'):
+                bundle = hidden.get_text().strip()
+                if bundle:
+                    hidden.clear()
+                    hidden.append(BeautifulSoup(open_part(html, bundle, self.keys), "html.parser"))
+        return soup
 
     def text(self, url: str) -> str:
         """The visible text of a page's content area, white space folded."""
@@ -49,10 +85,17 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
+def demo() -> Forum:
+    """The bundled demo content, as the content model reads it."""
+    project = Project(ROOT)
+    return load_forum(project.content, project.languages())
+
+
+@pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The bundled demo forum, built once for the whole session (a build costs seconds)."""
     site_dir = tmp_path_factory.mktemp("demo") / "site"
-    build_site(Project(ROOT), site_dir)
+    build_site(Project(ROOT), site_dir, demo=True)
     return BuiltSite(site_dir)
 
 
@@ -63,7 +106,7 @@ def build(archive: Archive) -> Callable[..., BuiltSite]:
     def run(configure: Callable[[dict], None] | None = None) -> BuiltSite:
         if configure is not None:
             set_mkdocs(archive.root / "mkdocs.yml", configure)
-        report = build_site(archive.project)
+        report = build_site(archive.project, demo=True)
         return BuiltSite(report.site_dir)
 
     return run
@@ -104,15 +147,32 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def demo_url(demo_site: BuiltSite) -> Iterator[str]:
-    """The built demo, served on 127.0.0.1 as a static host would serve it."""
-    handler = functools.partial(_QuietHandler, directory=str(demo_site.dir))
+@contextmanager
+def serving(site_dir: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1 as a static host would serve it; yields its address."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_site: BuiltSite) -> Iterator[str]:
+    """The built demo, served on 127.0.0.1."""
+    with serving(demo_site.dir) as url:
+        yield url
+
+
+def sign_in_page(page: Page, url: str, user: str = "BR", password: str | None = None) -> None:
+    """Open `url` and sign in on its form, as a delegate would (demo password by default)."""
+    page.goto(url)
+    page.get_by_label(re.compile("User name|Nom d'utilisateur|Nombre de usuario")).fill(user)
+    page.locator("#mkdocs-content-password").fill(password or demo_password(user))
+    page.locator("#mkdocs-decrypt-button").click()
 
 
 @pytest.fixture(scope="module")

@@ -11,18 +11,20 @@ from pathlib import Path
 
 from archive import Archive
 from click.testing import CliRunner
+from decrypt import open_page, sign_in
 
 from sync.cli import main
+from sync.protection import demo_password
 
 
 def test_forum_build_builds_the_site_and_says_how_many_pages(archive: Archive) -> None:
     archive.topic("D_a", "A topic", "2026-W40", 1)
 
-    result = CliRunner().invoke(main, ["build", "--project", str(archive.root)])
+    result = CliRunner().invoke(main, ["build", "--demo", "--project", str(archive.root)])
 
     assert result.exit_code == 0, result.output
-    # 3 languages x (home, 9 categories, 1 topic, proposals, protocol)
-    assert result.output.startswith("Built 39 pages into ")
+    # 3 languages x (home, 9 categories, 1 topic, proposals, statistics, search, protocol)
+    assert result.output.splitlines()[-1].startswith("Built 45 pages into ")
     assert (archive.root / "site" / "fr" / "index.html").is_file()
 
 
@@ -32,16 +34,40 @@ def test_forum_build_reports_a_broken_file_in_one_line_without_traceback(archive
         topic.path.read_text(encoding="utf-8").replace("category: training", "category: nope")
     )
 
+    result = CliRunner().invoke(main, ["build", "--demo", "--project", str(archive.root)])
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"Error: build failed: {topic.path}: field 'category': unknown category 'nope'; expected one of "
+        "copyright, general, ip-strategies, ip-users, legislative-advice, office-modernization, "
+        "respect-for-ip, technology-transfer, training"
+    )
+    assert "Traceback" not in result.output
+    assert not (archive.root / "site").exists()
+
+
+def test_forum_build_without_credentials_refuses_to_build_an_unprotected_site(
+    archive: Archive, monkeypatch
+) -> None:
+    monkeypatch.delenv("FORUM_CREDENTIALS", raising=False)
+    archive.topic("D_a", "A topic", "2026-W40", 1)
+
     result = CliRunner().invoke(main, ["build", "--project", str(archive.root)])
 
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: build failed: {topic.path}: field 'category': unknown category 'nope'; expected one of "
-        "copyright, general, ip-strategies, ip-users, legislative-advice, office-modernization, "
-        "respect-for-ip, technology-transfer, training\n"
+        "Error: build failed: no credentials file: set FORUM_CREDENTIALS to its path (outside the "
+        "repository), or use --demo for the demo credentials\n"
     )
-    assert "Traceback" not in result.output
     assert not (archive.root / "site").exists()
+
+
+def test_forum_build_demo_says_loudly_that_it_is_a_demo(archive: Archive) -> None:
+    result = CliRunner().invoke(main, ["build", "--demo", "--project", str(archive.root)])
+
+    assert "DEMO BUILD: the documented demo passwords open this site" in result.stderr
+    home = (archive.root / "site" / "fr" / "index.html").read_text(encoding="utf-8")
+    assert "Site de démonstration : son contenu et ses mots de passe sont des exemples publics" in home
 
 
 def test_forum_outside_a_checkout_says_where_it_looked(tmp_path: Path) -> None:
@@ -61,9 +87,19 @@ def test_forum_serve_serves_the_forum_on_localhost_and_rebuilds_on_edit(archive:
     topic = archive.topic("D_a", "A first title", "2026-W40", 1)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "sync.cli", "serve", "--port", str(port), "--project", str(archive.root)],
+        [
+            sys.executable,
+            "-m",
+            "sync.cli",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--project",
+            str(archive.root),
+        ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.DEVNULL,
         text=True,
     )
     try:
@@ -77,16 +113,19 @@ def test_forum_serve_serves_the_forum_on_localhost_and_rebuilds_on_edit(archive:
 
 
 def _fetch_when_ready(url: str, expected: str, seconds: float = 60) -> str:
-    """The page at `url` once it contains `expected` (the server builds, then rebuilds)."""
+    """The page at `url`, opened with Brazil's demo credential, once it contains `expected`
+    (the server builds, then rebuilds)."""
     deadline = time.monotonic() + seconds
     page = ""
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                page = response.read().decode("utf-8")
+                html = response.read().decode("utf-8")
+            keys = sign_in(html, "BR", demo_password("BR"))
+            page = (keys and open_page(html, keys)) or ""
             if expected in page:
                 return page
-        except OSError:
+        except (OSError, AssertionError):
             pass
         time.sleep(0.3)
     return page

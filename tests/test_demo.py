@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from archive import ROOT
 from conftest import BuiltSite
 
-from sync.config import Project
 from sync.model import Forum, ProposalStatus
 from sync.pages import category_url, topic_slug
 from sync.posts import shown
 
 LANGUAGES = ("en", "fr", "es")
-
-
-@pytest.fixture(scope="module")
-def demo() -> Forum:
-    from sync.content import load_forum
-
-    project = Project(ROOT)
-    return load_forum(project.content, project.languages())
 
 
 def prefix(language: str) -> str:

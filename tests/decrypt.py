@@ -1,0 +1,84 @@
+"""Opening encrypted pages in Python the way the browser does (encryptcontent's scheme), so
+that tests can check who can read what without a browser."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from Crypto.Cipher import AES
+from Crypto.Hash import SHA256
+from Crypto.Protocol.KDF import PBKDF2
+from Crypto.Util.Padding import unpad
+
+_SAFE = "~()*!'"  # what JavaScript's encodeURIComponent leaves alone
+
+
+def _aes(key: bytes, iv_b64: str, ciphertext_b64: str) -> bytes:
+    cipher = AES.new(key, AES.MODE_CBC, base64.b64decode(iv_b64))
+    return unpad(cipher.decrypt(base64.b64decode(ciphertext_b64)), 16)
+
+
+def page_keystore(html: str) -> tuple[str, list[str]]:
+    """The page's key id and its keystore entries, as the page's script declares them."""
+    page_id = re.search(r'var encryptcontent_id = "([^"]+)"', html)
+    keystore = re.search(r"var encryptcontent_keystore = (\[.*?\]);", html)
+    assert page_id and keystore, "not an encrypted page"
+    return page_id[1], json.loads(keystore[1])
+
+
+def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dict[str, str] | None:
+    """The keys a credential unlocks, from any encrypted page; None if it unlocks nothing."""
+    _, entries = page_keystore(html)
+    user_hash = base64.b64encode(hashlib.sha256(quote(user.lower(), safe=_SAFE).encode()).digest()).decode()
+    for entry in entries:
+        parts = entry.split(";")
+        if len(parts) == 4 and parts[3] == user_hash:
+            key = PBKDF2(
+                quote(password, safe=_SAFE),
+                base64.b64decode(parts[2]),
+                32,
+                count=iterations,
+                hmac_hash_module=SHA256,
+            )
+            try:
+                return json.loads(_aes(key, parts[0], parts[1]).decode())
+            except ValueError:
+                return None
+    return None
+
+
+def open_page(html: str, keys: dict[str, str]) -> str | None:
+    """A page's decrypted content, or None if the keys do not open it."""
+    page_id, _ = page_keystore(html)
+    bundle = re.search(r'<div id="mkdocs-encrypted-content" style="display:none">([^<]*)</div>', html)
+    assert bundle, "no encrypted content"
+    if page_id not in keys:
+        return None
+    iv, ciphertext = bundle[1].split(";")
+    try:
+        return _aes(bytes.fromhex(keys[page_id]), iv, ciphertext).decode()
+    except ValueError:  # a key of the same name from another build: it opens nothing
+        return None
+
+
+def open_part(html: str, bundle: str, keys: dict[str, str]) -> str:
+    """One of a page's other encrypted parts (navigation, header, footer)."""
+    page_id, _ = page_keystore(html)
+    iv, ciphertext = bundle.strip().split(";")
+    return _aes(bytes.fromhex(keys[page_id]), iv, ciphertext).decode()
+
+
+def open_search_index(site: Path, keys: dict[str, str]) -> list[dict]:
+    """The search entries the keys open, from search/encrypted_search_index.json."""
+    index = json.loads((site / "search" / "encrypted_search_index.json").read_text(encoding="utf-8"))
+    entries: list[dict] = []
+    for key_id, bundle in index.items():
+        if key_id in keys:
+            iv, ciphertext = bundle.split(";")
+            entries += json.loads(_aes(bytes.fromhex(keys[key_id]), iv, ciphertext).decode())
+    return entries
