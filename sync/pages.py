@@ -17,6 +17,7 @@ from html import escape
 from .interface import Interface
 from .model import Forum, Proposal, ProposalStatus, Reply, Topic
 from .posts import excerpt, lang_attributes, post_article, shown
+from .search import search_html
 
 LATEST_REPLIES = 10
 
@@ -37,7 +38,7 @@ def relative(from_url: str, to_url: str) -> str:
 class SitePage:
     """One generated page in one language."""
 
-    kind: str  # home, category, topic or proposals
+    kind: str  # home, category, topic, proposals, statistics or search
     key: str  # the category's or topic's id; empty for home and proposals
     number: int  # page number of a paginated category listing, from 1
     language: str
@@ -94,6 +95,8 @@ class Site:
             url = f"topics/{topic_slug(topic.id)}/"
             yield SitePage("topic", topic.id, 1, language, topic.title_in(language), url)
         yield SitePage("proposals", "", 1, language, t("topic_proposals"), "proposals/")
+        yield SitePage("statistics", "", 1, language, t("stats_title"), "statistics/")
+        yield SitePage("search", "", 1, language, t("search"), "find/")
 
     def html(self, page: SitePage) -> str:
         """The HTML of a page, below MkDocs' header and above its footer."""
@@ -106,6 +109,12 @@ class Site:
             topic = self.forum.topic(page.key)
             assert topic is not None, page
             return self._topic(page, topic, t)
+        if page.kind == "search":
+            return search_html(page.url, t, self.forum.languages)
+        if page.kind == "statistics":
+            from .statspage import statistics_html  # matplotlib loads only for this page
+
+            return statistics_html(self.forum, page.url, t)
         return self._proposals(page, t)
 
     # Home ---------------------------------------------------------------------------------
