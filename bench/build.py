@@ -1,0 +1,142 @@
+"""How `forum build` grows with the archive, against plain MkDocs on the same pages.
+
+    .venv/bin/python bench/build.py [--sizes 65 130 260 520] [--replies 30]
+
+For each size N: a synthetic archive of N topics x R replies x 3 languages (bench/generate.py,
+193 member states and 20 guests), a full encrypted build with search, its seconds, ms per
+page and peak memory; then the baseline, plain MkDocs + Material + search over the same
+topic pages written as ordinary Markdown (no hooks, no i18n, no encryption). At the largest
+size: a rebuild after one new reply, and the weight of a topic page. Each build runs in a
+process of its own, so that peak memory is that build's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from sync.content import load_forum  # noqa: E402
+from sync.pages import topic_slug  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+    pages: int
+
+
+def timed(command: list[str], environment: dict[str, str], cwd: Path) -> Run:
+    """Run a build in its own process: wall time and that process's peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    output = process.stdout.read().decode() + process.stderr.read().decode()  # type: ignore[union-attr]
+    if status != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
+    site = cwd / "site"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    return Run(seconds, usage.ru_maxrss / 1024, pages)
+
+
+def forum_build(folder: Path, credentials: Path) -> Run:
+    environment = {**os.environ, "FORUM_CREDENTIALS": str(credentials), "FORUM_STATS_AS_OF": "2026-11-25"}
+    return timed([sys.executable, "-m", "sync.cli", "build", "--project", str(folder)], environment, folder)
+
+
+def write_baseline(folder: Path, forum_folder: Path) -> None:
+    """The same topic pages as ordinary Markdown, one per topic and language, for MkDocs alone."""
+    forum = load_forum(forum_folder / "content", ("en", "fr", "es"))
+    docs = folder / "docs"
+    for language in ("en", "fr", "es"):
+        for topic in forum.topics:
+            lines = [f"# {topic.title_in(language)}", "", topic.body, ""]
+            for reply in topic.replies:
+                shown = reply.translation(language)
+                lines += [f"## {reply.member_state} — {reply.author} — {reply.date:%Y-%m-%d}", ""]
+                lines += [shown.body if shown else reply.body, ""]
+            page = docs / language / "topics" / f"{topic_slug(topic.id)}.md"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text("\n".join(lines), encoding="utf-8")
+    (docs / "index.md").write_text("# Forum\n", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(
+        "site_name: Baseline\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n"
+        "nav:\n  - index.md\n",
+        encoding="utf-8",
+    )
+
+
+def baseline_build(folder: Path) -> Run:
+    return timed([sys.executable, "-m", "mkdocs", "build", "--quiet"], dict(os.environ), folder)
+
+
+def add_reply(folder: Path) -> None:
+    """One new reply in the newest topic, as a sync would write it."""
+    topic = sorted((folder / "content" / "topics").iterdir())[-1]
+    (topic / "DC_benchnew.md").write_text(
+        "---\nid: DC_benchnew\nauthor: delegate-br\nmember_state: BR\nlanguage: en\n"
+        "date: 2026-11-24T10:00:00Z\n---\n\nOne more reply, written after the full build.\n",
+        encoding="utf-8",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[65, 130, 260, 520])
+    parser.add_argument("--replies", type=int, default=30)
+    arguments = parser.parse_args()
+    results: dict[int, tuple[Run, Run]] = {}
+    print(
+        "topics  pages  forum s  ms/page  peak MB  |  baseline pages  s  ms/page  peak MB  |  forum/baseline"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in arguments.sizes:
+            folder = Path(scratch) / f"forum-{size}"
+            credentials = generate(folder, size, arguments.replies)
+            forum_build(folder, credentials)  # derives the 213 credentials' keys once (cached)
+            forum = forum_build(folder, credentials)
+            plain_folder = Path(scratch) / f"baseline-{size}"
+            write_baseline(plain_folder, folder)
+            baseline = baseline_build(plain_folder)
+            results[size] = (forum, baseline)
+            print(
+                f"{size:6d}  {forum.pages:5d}  {forum.seconds:7.1f}"
+                f"  {1000 * forum.seconds / forum.pages:7.0f}"
+                f"  {forum.peak_mb:7.0f}  |  {baseline.pages:14d}  {baseline.seconds:4.1f}"
+                f"  {1000 * baseline.seconds / baseline.pages:7.0f}  {baseline.peak_mb:7.0f}"
+                f"  |  {forum.seconds / baseline.seconds:14.2f}",
+                flush=True,
+            )
+        largest = max(arguments.sizes)
+        if 130 in results and largest != 130:
+            ratio = results[largest][0].seconds / results[130][0].seconds
+            print(
+                f"time({largest})/time(130) = {ratio:.2f} (linear growth: at most {largest / 130 * 1.1:.1f})"
+            )
+        folder = Path(scratch) / f"forum-{largest}"
+        add_reply(folder)
+        rebuild = forum_build(folder, folder.with_name(folder.name + ".credentials.yml"))
+        share = rebuild.seconds / results[largest][0].seconds
+        print(f"rebuild after one new reply: {rebuild.seconds:.1f} s = {share:.2f} of a full build")
+        pages = [p.stat().st_size for p in (folder / "site" / "topics").rglob("index.html")]
+        print(
+            f"topic page with {arguments.replies} replies, 213 credentials: "
+            f"{max(pages) / 1024:.0f} KB at most"
+        )
+
+
+if __name__ == "__main__":
+    main()
