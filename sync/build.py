@@ -21,7 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .config import Project
-from .content import load_forum
+from .content import load_forum_cached
 from .credentials import CredentialError
 from .model import ContentError
 from .protection import DEMO_ENVIRONMENT, protection_for_build
@@ -44,7 +44,7 @@ def check_before_build(project: Project) -> None:
     """Read content/ and the credentials before MkDocs starts, for a message without
     MkDocs' noise: a broken file or missing credentials stop here."""
     try:
-        forum = load_forum(project.content, project.languages())
+        forum = load_forum_cached(project.content, project.languages())
         protection_for_build(forum, project.root)
     except (ContentError, CredentialError) as error:
         raise BuildError(str(error)) from None

@@ -93,8 +93,13 @@ def weekly_chart(
         ax = figure.add_subplot()
         positions = range(len(weeks))
         bars = ax.bar(positions, posts, color=BAR, width=0.7, label=legend[0])
-        (line,) = ax.plot(positions, member_states, color=LINE, marker="o", linewidth=2, label=legend[1])
-        ax.set_xticks(positions, weeks, rotation=45, ha="right", rotation_mode="anchor")
+        # Ten years are 520 weeks: label about two dozen of them and drop the markers, or the
+        # chart is unreadable (and slow to lay out: matplotlib measures every label).
+        marker = "o" if len(weeks) <= 60 else None
+        (line,) = ax.plot(positions, member_states, color=LINE, marker=marker, linewidth=2, label=legend[1])
+        step = max(1, -(-len(weeks) // 24))
+        ticks = list(positions)[::step]
+        ax.set_xticks(ticks, [weeks[i] for i in ticks], rotation=45, ha="right", rotation_mode="anchor")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(_number_format(t, percent=False))
         ax.set_ylim(0, max([*posts, *member_states, 1]) * 1.15)

@@ -40,7 +40,7 @@ from .model import (
     Topic,
     Translation,
 )
-from .roster import load_categories, load_roster
+from .roster import FAST_LOADER, load_categories, load_roster
 
 TOPIC_FILE = "topic"
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
@@ -68,6 +68,31 @@ def load_forum(content: Path, languages: Sequence[str]) -> Forum:
     proposals = read_proposals(content / "proposals", known)
     _check_unique_ids(topics, proposals)
     return Forum(languages, categories, roster, topics, proposals)
+
+
+_loaded: dict[tuple[object, ...], Forum] = {}
+
+
+def archive_fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of every file in content/: any edit changes it."""
+    entries = []
+    for folder, _, names in os.walk(content):
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            entries.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
+
+
+def load_forum_cached(content: Path, languages: Sequence[str]) -> Forum:
+    """`load_forum`, remembered while no file of content/ changes: a build reads the archive
+    before MkDocs starts and again in its hook, and `forum serve` rebuilds on every edit.
+    Callers must not change the forum they get."""
+    key = (str(content.resolve()), tuple(languages), archive_fingerprint(content))
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = load_forum(content, languages)
+    return _loaded[key]
 
 
 def read_topic(folder: Path, known: Known) -> Topic:
@@ -130,7 +155,8 @@ def read_file(path: Path) -> tuple[Fields, str]:
         raise ContentError(path, "front matter", "is missing; expected a --- block at the top")
     try:
         header, body = handler.split(text)
-        metadata = handler.load(header)
+        # libyaml's loader when present: reading front matter is most of reading the archive.
+        metadata = yaml.load(header, Loader=FAST_LOADER)
     except ValueError:
         raise ContentError(path, "front matter", "is not closed; expected a second --- line") from None
     except yaml.YAMLError as error:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .model import ContentError
+from .roster import FAST_LOADER
 
 ENVIRONMENT = "FORUM_CREDENTIALS"
 MODERATOR = "WIPO"  # the moderator's own delegation: WIPO is not a member state
@@ -154,7 +155,7 @@ def load_credentials(path: Path, must_exist: bool = True) -> Credentials:
             )
         return Credentials(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise CredentialError(f"{path}: could not be read: {error}") from None
     credentials = Credentials(path)

@@ -21,6 +21,8 @@ from .model import Forum, Post, Role, Translation
 # GitHub renders a single line break in a comment as a line break; so do we.
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
+# One converter for every post: building one costs as much as converting a short post.
+_MARKDOWN = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
 EXCERPT_LENGTH = 220
 
 
@@ -49,7 +51,7 @@ def render_body(body: str) -> str:
     Cached by text: an untranslated post appears on a topic page in every language and on
     the home page, and converting Markdown is most of a page's cost.
     """
-    html = markdown.markdown(body, extensions=_EXTENSIONS, output_format="html")
+    html = _MARKDOWN.reset().convert(body)
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
     return nh3.clean(html)
 
