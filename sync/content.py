@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ import frontmatter
 import yaml
 
 from .fields import Fields, format_datetime
+from .files import write_atomically
 from .model import (
     ContentError,
     Forum,
@@ -326,13 +326,4 @@ def markdown_text(metadata: dict[str, Any], body: str) -> str:
 
 def write_markdown(path: Path, metadata: dict[str, Any], body: str) -> None:
     """Write front matter and body atomically: a crash leaves the old file or the new one."""
-    text = markdown_text(metadata, body)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, markdown_text(metadata, body))

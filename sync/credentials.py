@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from .files import write_atomically
 from .model import ContentError
 from .roster import FAST_LOADER
 
@@ -209,14 +209,4 @@ def save_credentials(credentials: Credentials) -> None:
     }
     header = "# Forum credentials: SECRET. Keep outside the repository; never commit or publish.\n"
     text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    path = credentials.path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(credentials.path, text, private=True)

@@ -12,10 +12,8 @@ Order of work, so that a refusal changes nothing: validate, then GitHub, then co
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from .content import load_forum, write_post
+from .files import write_atomically
 from .github import Discussion, DiscussionComment
 from .model import ContentError, Forum, Post, Proposal, Topic
 from .roster import read_yaml
@@ -110,15 +109,7 @@ def save_tombstones(content: Path, tombstones: list[Tombstone]) -> None:
     )
     entries = [{"id": t.id, "date": t.date, "requested_by": t.requested_by} for t in tombstones]
     text = header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    path = content / TOMBSTONES
-    handle, temporary = tempfile.mkstemp(dir=content, prefix=f".{TOMBSTONES}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(content / TOMBSTONES, text)
 
 
 def forget_erased(discussion: Discussion, erased: frozenset[str]) -> Discussion:

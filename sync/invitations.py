@@ -11,9 +11,7 @@ Everything is validated before anything is written, so a refusal changes nothing
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ import yaml
 
 from .content import load_forum
 from .credentials import Credential, Credentials, save_credentials
+from .files import write_atomically
 from .model import ContentError, Role
 from .roster import read_yaml
 
@@ -75,18 +74,9 @@ def save_register(content: Path, register: list[Invitation]) -> None:
     """Write the register atomically."""
     header = "# Guests invited at a member state's request (`forum invite`): the request and the decision.\n"
     entries = [{k: v for k, v in asdict(i).items() if v is not None} for i in register]
-    _write(content / REGISTER, header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False))
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(
+        content / REGISTER, header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
+    )
 
 
 # Inviting and revoking ----------------------------------------------------------------------
@@ -196,9 +186,9 @@ def _change_guests(content: Path, change: Any) -> None:
     lines = text.splitlines(keepends=True)
     start = next((n for n, line in enumerate(lines) if line.startswith("guests:")), None)
     if start is None:
-        _write(path, text + ("" if text.endswith("\n") or not text else "\n") + block)
+        write_atomically(path, text + ("" if text.endswith("\n") or not text else "\n") + block)
         return
     end = start + 1
     while end < len(lines) and (not lines[end].strip() or lines[end][0] in " -#"):
         end += 1
-    _write(path, "".join(lines[:start]) + block + "".join(lines[end:]))
+    write_atomically(path, "".join(lines[:start]) + block + "".join(lines[end:]))

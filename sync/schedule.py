@@ -13,8 +13,6 @@ Languages the moderator did not write are left to translators: the site marks th
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ import yaml
 
 from .content import load_forum, normal_body, write_post, write_translation
 from .fields import WEEK, parse_week
+from .files import write_atomically
 from .imports import slug
 from .model import ContentError, Forum, Topic, Translation
 from .roster import read_yaml
@@ -120,14 +119,7 @@ def save_schedule(content: Path, planned: list[PlannedTopic]) -> None:
     )
     entries = [{k: v for k, v in vars(p).items() if v not in (None, {})} for p in planned]
     text = header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100)
-    handle, temporary = tempfile.mkstemp(dir=content, prefix=f".{SCHEDULE}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, content / SCHEDULE)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(content / SCHEDULE, text)
 
 
 # Validation ---------------------------------------------------------------------------------
