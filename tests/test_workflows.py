@@ -104,3 +104,14 @@ def test_weekly_publishes_the_due_topics_on_mondays() -> None:
     assert weekly["on"]["schedule"] == [{"cron": "0 7 * * 1"}]
     run = "\n".join(s.get("run", "") for s in weekly["jobs"]["publish-due"]["steps"])
     assert "forum topic publish-due" in run and "git push origin HEAD:main" in run
+
+
+def test_weekly_sends_the_digest_after_the_topics_are_published() -> None:
+    weekly = workflow("weekly.yml")
+    digest = weekly["jobs"]["digest"]
+    run = "\n".join(s.get("run", "") for s in digest["steps"])
+
+    assert digest["needs"] == "publish-due"
+    assert "forum digest --send" in run
+    assert "git add content/digests-sent.yml" in run
+    assert 'FORUM_SUBSCRIBERS="$secrets_dir/subscribers.yml"' in run, "addresses stay outside the checkout"
