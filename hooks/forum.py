@@ -10,7 +10,6 @@ archive is read once and kept while its files are unchanged.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,12 +19,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from sync.config import forum_languages
-from sync.content import load_forum
+from sync.content import load_forum_cached
 from sync.credentials import CredentialError
 from sync.interface import Interface
-from sync.model import ContentError
+from sync.invitations import load_register
+from sync.model import ContentError, Forum
 from sync.pages import Site, SitePage
-from sync.protection import FORUM_LEVEL, Protection, protection_for_build, signin_translations
+from sync.protection import Protection, protection_for_build, signin_translations
 
 _cache: dict[str, object] = {}
 
@@ -44,27 +44,33 @@ if not any(isinstance(f, _OwnSearchFilter) for f in _encryptcontent_log.filters)
     _encryptcontent_log.addFilter(_OwnSearchFilter())
 
 
-def _fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and modification times of every file in content/: any edit changes it."""
-    entries = []
-    for folder, _, names in os.walk(content):
-        for name in names:
-            stat = os.stat(os.path.join(folder, name))
-            entries.append((os.path.join(folder, name), stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
+def _forum(config: MkDocsConfig) -> Forum:
+    """The archive in content/ (the docs_dir), read again only when it changed."""
+    return load_forum_cached(Path(config.docs_dir), forum_languages(Path(config.config_file_path)))
 
 
-def _site(config: MkDocsConfig) -> Site:
-    """The forum's pages, read from content/ (the docs_dir) again only when it changed."""
-    content = Path(config.docs_dir)
-    key = (str(content), _fingerprint(content), config.config_file_path)
+def _site(config: MkDocsConfig, forum: Forum, protection: Protection) -> Site:
+    """The forum's pages, made again only when the archive or the guests changed."""
+    guest_topics = frozenset(protection.guest_levels)
+    key = (id(forum), config.config_file_path, guest_topics)
     if _cache.get("key") != key:
-        languages = forum_languages(Path(config.config_file_path))
-        forum = load_forum(content, languages)
         per_page = int((config.extra.get("forum") or {}).get("topics_per_page", 20))
-        _cache["key"], _cache["site"] = key, Site(forum, per_page)
+        invitations = load_register(Path(config.docs_dir))  # the guests' register, for the moderator
+        _cache["key"], _cache["site"] = key, Site(forum, per_page, invitations, guest_topics)
         _cache["pages"] = {page.src_uri: page for page in _cache["site"].pages()}  # type: ignore[attr-defined]
     return _cache["site"]  # type: ignore[return-value]
+
+
+def _current_site() -> Site:
+    """The site read by on_config for this build (reading it again per page would walk
+    content/ once per page: quadratic)."""
+    return _cache["site"]  # type: ignore[return-value]
+
+
+def _is_archive(src_uri: str) -> bool:
+    """A file of the archive itself (a post, a translation, the roster), not a page."""
+    in_topic_folder = src_uri.startswith("topics/") and src_uri.count("/") >= 2
+    return src_uri.endswith(".yml") or src_uri.startswith("proposals/") or in_topic_folder
 
 
 def _pages() -> dict[str, SitePage]:
@@ -81,10 +87,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     level of pages, from $FORUM_CREDENTIALS or, for `--demo`, the demo credentials.
     There is no build without credentials: an unprotected site is never an accident."""
     try:
-        site = _site(config)
-        protection = protection_for_build(site.forum, Path(config.config_file_path).parent)
+        forum = _forum(config)
+        protection = protection_for_build(forum, Path(config.config_file_path).parent)
     except (ContentError, CredentialError) as error:
         raise PluginError(str(error)) from None
+    site = _site(config, forum, protection)
     _cache["protection"] = protection
     plugin = config.plugins["encryptcontent"]
     if "setup" not in vars(plugin):
@@ -113,13 +120,14 @@ def _protection() -> Protection:
 def _add_pages(files: Files, config: MkDocsConfig) -> Files:
     """Add the forum's pages (every language: the language switch links them) and the
     navigation: categories only, as listing every topic makes builds quadratic."""
-    try:
-        site = _site(config)
-    except ContentError as error:
-        raise PluginError(str(error)) from None
+    site = _current_site()
+    # content/ is MkDocs' docs_dir, but its topics, proposals and YAML files are the archive,
+    # read by the content model: left in, every plugin would walk thousands of files that
+    # are never built (static-i18n re-creates each one for every language).
+    files = Files([file for file in files if not _is_archive(file.src_uri)])
     for page in _pages().values():
         # Only topics and later listing pages stay out of the navigation.
-        listed = page.kind in ("home", "proposals", "statistics", "search") or (
+        listed = page.kind in ("home", "proposals", "statistics", "search", "invitations") or (
             page.kind == "category" and page.number == 1
         )
         inclusion = InclusionLevel.INCLUDED if listed else InclusionLevel.NOT_IN_NAV
@@ -141,7 +149,7 @@ def _give_pages_content(files: Files, config: MkDocsConfig) -> Files:
         page = pages.get(file.src_uri)
         if page is not None:
             title = page.title.replace("\\", "\\\\").replace('"', '\\"')
-            level = _protection().level_of(page.key) if page.kind == "topic" else FORUM_LEVEL
+            level = _protection().level_of(page.kind, page.key)
             file.content_string = f'---\ntitle: "{title}"\nlevel: {level}\n---\n'
     return files
 
@@ -154,7 +162,7 @@ on_files = CombinedEvent(_add_pages, _give_pages_content)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The forum page's HTML, rendered from the content model in the page's language."""
     site_page = _pages().get(page.file.src_uri)
-    return html if site_page is None else _site(config).html(site_page)
+    return html if site_page is None else _current_site().html(site_page)
 
 
 def _navigation(site: Site, language: str) -> list[object]:
@@ -170,5 +178,6 @@ def _navigation(site: Site, language: str) -> list[object]:
         {t("categories"): categories},
         {t("topic_proposals"): "proposals.md"},
         {t("stats_title"): "statistics/index.md"},
+        {t("invitations_title"): "invitations/index.md"},
         "protocol.md",
     ]

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from .interface import Interface
 from .model import Forum, Proposal, ProposalStatus, Reply, Topic
 from .posts import excerpt, lang_attributes, post_article, shown
 from .search import search_html
+
+if TYPE_CHECKING:
+    from .invitations import Invitation
 
 LATEST_REPLIES = 10
 
@@ -38,7 +42,7 @@ def relative(from_url: str, to_url: str) -> str:
 class SitePage:
     """One generated page in one language."""
 
-    kind: str  # home, category, topic, proposals, statistics or search
+    kind: str  # home, category, topic, guest (a topic's copy for its guests), proposals, …
     key: str  # the category's or topic's id; empty for home and proposals
     number: int  # page number of a paginated category listing, from 1
     language: str
@@ -49,13 +53,19 @@ class SitePage:
     def src_uri(self) -> str:
         """The page's file name for MkDocs, with static-i18n's language suffix."""
         base = self.url.rstrip("/")
-        if self.kind == "topic" or self.kind == "proposals":
+        if self.kind in ("topic", "guest", "proposals"):
             return f"{base}.{self.language}.md"
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
 
 
 def _time(moment: datetime, t: Interface) -> str:
     return f'<time datetime="{moment.isoformat()}">{escape(t.date(moment))}</time>'
+
+
+def guest_url(topic_id: str) -> str:
+    """Where a guest reads the topic they were invited to: a copy of the topic page that only
+    guests' credentials open, so that delegations' keys never need a key per guest topic."""
+    return f"guests/{topic_slug('guest ' + topic_id)}/"
 
 
 def category_url(category_id: str, number: int = 1) -> str:
@@ -66,9 +76,17 @@ def category_url(category_id: str, number: int = 1) -> str:
 class Site:
     """The pages of a forum, and their HTML on demand."""
 
-    def __init__(self, forum: Forum, topics_per_page: int = 20) -> None:
+    def __init__(
+        self,
+        forum: Forum,
+        topics_per_page: int = 20,
+        invitations: Sequence[Invitation] = (),
+        guest_topics: frozenset[str] = frozenset(),
+    ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
+        self.invitations = invitations  # the register of guests, content/invitations.yml
+        self.guest_topics = guest_topics  # topics with a guest admitted: they get a guest copy
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -94,8 +112,11 @@ class Site:
         for topic in self.forum.topics:
             url = f"topics/{topic_slug(topic.id)}/"
             yield SitePage("topic", topic.id, 1, language, topic.title_in(language), url)
+            if topic.id in self.guest_topics:
+                yield SitePage("guest", topic.id, 1, language, topic.title_in(language), guest_url(topic.id))
         yield SitePage("proposals", "", 1, language, t("topic_proposals"), "proposals/")
         yield SitePage("statistics", "", 1, language, t("stats_title"), "statistics/")
+        yield SitePage("invitations", "", 1, language, t("invitations_title"), "invitations/")
         yield SitePage("search", "", 1, language, t("search"), "find/")
 
     def html(self, page: SitePage) -> str:
@@ -105,7 +126,7 @@ class Site:
             return self._home(page, t)
         if page.kind == "category":
             return self._category(page, t)
-        if page.kind == "topic":
+        if page.kind in ("topic", "guest"):
             topic = self.forum.topic(page.key)
             assert topic is not None, page
             return self._topic(page, topic, t)
@@ -115,6 +136,8 @@ class Site:
             from .statspage import statistics_html  # matplotlib loads only for this page
 
             return statistics_html(self.forum, page.url, t)
+        if page.kind == "invitations":
+            return self._invitations(page, t)
         return self._proposals(page, t)
 
     # Home ---------------------------------------------------------------------------------
@@ -313,6 +336,37 @@ class Site:
             f'<p class="forum-proposal__status">{status}</p>\n'
             f"{post_article(self.forum, proposal, t)}</section>"
         )
+
+    # Guest invitations --------------------------------------------------------------------
+
+    def _invitations(self, page: SitePage, t: Interface) -> str:
+        """The register: who asked for which guest on which topic, and what was decided."""
+        parts = [f"<h1>{escape(page.title)}</h1>"]
+        if not self.invitations:
+            return parts[0] + f"<p>{escape(t('no_invitations'))}</p>"
+        keys = ["invitation_guest", "topic", "invitation_requested_by", "invitation_until"]
+        keys.append("invitation_decision")
+        head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in keys)
+        rows = []
+        for invitation in reversed(self.invitations):  # newest first
+            topic = self.forum.topic(invitation.topic)
+            if invitation.revoked:
+                decision = t("invitation_revoked", date=t.date(invitation.revoked))
+            elif invitation.decision == "declined":
+                decision = t("invitation_declined", reason=invitation.reason or "")
+            else:
+                decision = t("invitation_accepted")
+            cells = [
+                f"{escape(invitation.name)} (@{escape(invitation.guest)}), {escape(invitation.organization)}",
+                self._topic_link(page, topic, t) if topic else escape(invitation.topic),
+                escape(t.member_state(invitation.requested_by)),
+                f'<time datetime="{invitation.until.isoformat()}">{escape(t.date(invitation.until))}</time>',
+                escape(decision),
+            ]
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        parts.append(f'<table class="forum-invitations">{table}</table>')
+        return "\n".join(parts)
 
     # Small pieces -------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@
 Every page with forum content is encrypted in the reader's browser (AES, keys derived
 from passwords with PBKDF2). Pages are grouped in levels, each with its own random key:
 the whole forum is one level, opened by every delegation; a topic to which a guest is
-invited is a level of its own, opened by every delegation and by that guest, so that a
-guest's credential opens that topic and nothing else. Content keys are drawn afresh at
+invited also has a copy of its own (`guests/<code>/`), a level opened by its guests
+alone, so that a guest's credential opens that topic and nothing else. Content keys are drawn afresh at
 each build, so a key kept from before a revocation opens nothing built after it.
 """
 
@@ -43,9 +43,9 @@ class Protection:
     cache_file: Path  # encryptcontent's cache of derived keys: secret, never in site/
     demo: bool
 
-    def level_of(self, topic_id: str | None) -> str:
-        """The level of a page: its topic's own level if a guest is invited, else the forum's."""
-        return self.guest_levels.get(topic_id or "", FORUM_LEVEL)
+    def level_of(self, kind: str, topic_id: str) -> str:
+        """The level of a page: a guest copy's own level, else the forum's."""
+        return self.guest_levels[topic_id] if kind == "guest" else FORUM_LEVEL
 
 
 def demo_password(user: str) -> str:
@@ -72,6 +72,9 @@ def plan(forum: Forum, credentials: list[Credential], cache_file: Path, demo: bo
     if not delegations:
         raise CredentialError("the credentials file holds no delegation: nobody could read the forum")
     inventory = {FORUM_LEVEL: delegations}
+    # A guest reads a copy of their topic at a level of its own, opened by guests alone: a
+    # delegation's key entry then holds one key, however many topics have guests, and every
+    # page, which carries every credential's entry, stays light.
     guest_levels: dict[str, str] = {}
     known_topics = {topic.id for topic in forum.topics}
     for guest in (c for c in credentials if c.is_guest):
@@ -81,7 +84,7 @@ def plan(forum: Forum, credentials: list[Credential], cache_file: Path, demo: bo
                     f"guest {guest.user} is invited to topic {topic_id}, which is not in content/"
                 )
             level = guest_levels.setdefault(topic_id, f"topic-{topic_slug(topic_id)}")
-            inventory.setdefault(level, dict(delegations))[guest.user] = guest.password
+            inventory.setdefault(level, {})[guest.user] = guest.password
     return Protection(inventory, guest_levels, cache_file, demo)
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from sync.build import build_site
 from sync.model import Forum
-from sync.pages import topic_slug
+from sync.pages import guest_url, topic_slug
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +112,7 @@ def test_a_guest_opens_the_invited_topic_and_is_refused_everything_else(
     page: Page, demo_url: str, demo: Forum
 ) -> None:
     guest = demo.roster.guests[0]
-    invited = f"topics/{topic_slug(guest.topic)}/"
+    invited = guest_url(guest.topic)
     sign_in_page(page, f"{demo_url}{invited}", guest.login)
     expect(page.locator("article h1")).to_have_text(demo.topic(guest.topic).title)
 
