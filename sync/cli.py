@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 
 from .build import BuildError, build_site, serve_site, show_mkdocs_log
-from .config import Project, find_project
 from .credentials import (
     CredentialError,
     Credentials,
@@ -23,6 +22,9 @@ from .credentials import (
 )
 from .gitrepo import GitError
 from .model import ContentError
+from .moderation_cli import MODERATION_COMMANDS
+from .options import credentials_file_option, open_project, project_option
+from .pages import guest_url
 from .pipeline import DEFAULT_API_URL, SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
 from .protection import demo_password
 from .roster import load_roster
@@ -34,20 +36,7 @@ demo_option = click.option(
     help="Use the documented demo passwords instead of FORUM_CREDENTIALS (never publish).",
 )
 
-project_option = click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The forum checkout (default: the one containing the current folder).",
-)
-
-
-def _project(project_dir: Path | None) -> Project:
-    try:
-        return find_project(project_dir)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
+_project = open_project
 
 
 @click.group()
@@ -109,14 +98,6 @@ def _warn_demo(demo: bool) -> None:
 
 # Credentials --------------------------------------------------------------------------------
 
-credentials_file_option = click.option(
-    "--file",
-    "file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The credentials file (default: $FORUM_CREDENTIALS).",
-)
-
 
 @main.group()
 def credentials() -> None:
@@ -168,6 +149,7 @@ def credentials_add_guest(
     def add(store: Credentials, known: set[str]) -> None:
         credential = store.add_guest(login, topic, requested_by.upper(), until.date(), known, date.today())
         click.echo(f"{credential.user}: {credential.password}")
+        click.echo(f"Their page: {guest_url(topic)} (in French: fr/{guest_url(topic)})", err=True)
 
     _change_credentials(file, project_dir, add)
 
@@ -303,6 +285,37 @@ def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_
         raise click.ClickException(f"sync failed: {error}") from None
     for line in describe(outcome):
         click.echo(line)
+
+
+# The moderator's week: topics, proposals, invitations, erasure, translations -----------------
+
+for _command in MODERATION_COMMANDS:  # defined in sync/moderation_cli.py
+    main.add_command(_command)
+
+# Weekly digest ---------------------------------------------------------------------------------
+
+
+@main.command()
+@project_option
+@click.option("--week", default=None, help="The ISO week, e.g. 2026-W48 (default: the current week).")
+@click.option("--site-url", default=None, help="The site's address (default: site_url in mkdocs.yml).")
+@click.option(
+    "--preview-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write <week>/<lang>.eml and .html (default: digests/ in the checkout, ignored by git).",
+)
+@click.option("--send", is_flag=True, help="Mail it by SMTP (FORUM_SMTP_*) to $FORUM_SUBSCRIBERS.")
+def digest(
+    project_dir: Path | None, week: str | None, site_url: str | None, preview_dir: Path | None, send: bool
+) -> None:
+    """The weekly digest in each language: write it for preview, and with --send mail it.
+
+    Sending twice for a week sends nothing more; after a failure, a re-run sends only to
+    those who did not receive it."""
+    from .digest_cli import run_digest  # the digest needs no MkDocs: keep `forum` quick to start
+
+    run_digest(_project(project_dir), week, site_url, preview_dir, send)
 
 
 if __name__ == "__main__":

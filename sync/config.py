@@ -52,6 +52,11 @@ class Project:
         """The forum's languages as switched on in mkdocs.yml, default language first."""
         return forum_languages(self.mkdocs_yml)
 
+    def site_url(self) -> str | None:
+        """The published site's address (`site_url` in mkdocs.yml), if it is set."""
+        config = yaml.load(self.mkdocs_yml.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+        return str(config.get("site_url") or "") or None
+
 
 def find_project(start: Path | None = None) -> Project:
     """The forum checkout containing `start` (default: the current folder)."""

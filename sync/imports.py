@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .content import markdown_text, normal_body, post_metadata, write_post, write_translation
+from .erasure import erased_ids, forget_erased
 from .github import Discussion, DiscussionComment, Fetched
 from .language import detect_language
 from .model import Category, Forum, Person, Post, Proposal, ProposalStatus, Reply, Role, Roster, Topic
@@ -95,7 +96,11 @@ def import_discussions(content: Path, fetched: Fetched, rules: Rules, forum: For
     report = ImportReport()
     topics = {topic.id: topic for topic in forum.topics}
     proposals = {proposal.id: proposal for proposal in forum.proposals}
+    erased = erased_ids(content)  # posts erased at someone's request are never brought back
     for discussion in fetched.discussions:
+        if discussion.id in erased:
+            continue
+        discussion = forget_erased(discussion, erased)
         category = rules.category_for(discussion.category_slug)
         known = topics.get(discussion.id) or proposals.get(discussion.id)
         if discussion.category_slug == rules.proposals_category and discussion.id not in topics:

@@ -15,34 +15,14 @@ from typing import TextIO
 
 import click
 
-from .config import Project, find_project
 from .credentials import CredentialError, credentials_path, load_credentials
 from .model import ContentError
+from .options import credentials_file_option, open_project, project_option
+from .pages import guest_url
 from .pipeline import DEFAULT_API_URL
 from .transport import GitHubClient, GitHubError, connect
 
-project_option = click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The forum checkout (default: the one containing the current folder).",
-)
-
-credentials_file_option = click.option(
-    "--file",
-    "file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The credentials file (default: $FORUM_CREDENTIALS).",
-)
-
-
-def _project(project_dir: Path | None) -> Project:
-    try:
-        return find_project(project_dir)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
+_project = open_project
 
 
 github_options = [
@@ -254,9 +234,10 @@ def invite(
         click.echo(f"Declined @{guest} for topic {topic_id}, recorded in content/invitations.yml.")
         return
     click.echo(f"{credential.user}: {credential.password}")
+    click.echo(f"Their page: {guest_url(topic_id)} (in French: fr/{guest_url(topic_id)})", err=True)
     click.echo(
         f"Invited @{guest} to topic {topic_id} until {invitation.until.isoformat()}: roster and register "
-        "updated; give the password by a safe channel, commit content/ and rebuild.",
+        "updated; give the password and the page by a safe channel, commit content/ and rebuild.",
         err=True,
     )
 
