@@ -67,12 +67,6 @@ def _current_site() -> Site:
     return _cache["site"]  # type: ignore[return-value]
 
 
-def _is_archive(src_uri: str) -> bool:
-    """A file of the archive itself (a post, a translation, the roster), not a page."""
-    in_topic_folder = src_uri.startswith("topics/") and src_uri.count("/") >= 2
-    return src_uri.endswith(".yml") or src_uri.startswith("proposals/") or in_topic_folder
-
-
 def _pages() -> dict[str, SitePage]:
     return _cache["pages"]  # type: ignore[return-value]
 
@@ -122,9 +116,10 @@ def _add_pages(files: Files, config: MkDocsConfig) -> Files:
     navigation: categories only, as listing every topic makes builds quadratic."""
     site = _current_site()
     # content/ is MkDocs' docs_dir, but its topics, proposals and YAML files are the archive,
-    # read by the content model: left in, every plugin would walk thousands of files that
-    # are never built (static-i18n re-creates each one for every language).
-    files = Files([file for file in files if not _is_archive(file.src_uri)])
+    # named by exclude_docs in mkdocs.yml and read by the content model. MkDocs keeps excluded
+    # files in the list; left in, every plugin would walk thousands of files that are never
+    # built (static-i18n re-creates each one for every language).
+    files = Files([file for file in files if not file.inclusion.is_excluded()])
     for page in _pages().values():
         # Only topics and later listing pages stay out of the navigation.
         listed = page.kind in ("home", "proposals", "statistics", "search", "invitations") or (
