@@ -6,6 +6,7 @@ translations through the content model's own writers.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -171,3 +172,18 @@ class Archive:
         )
         write_post(proposal)
         return proposal
+
+
+# Real-looking credentials for tests that build with a credentials file (strong enough for
+# the strict build's entropy check).
+STRONG = {"BR": "tq4m-8wzk-e2rh-v9pa-c7xn-3fjd", "FR": "m2kd-r8vz-p4ht-x9wq-a3ec-7nfu"}
+
+
+def write_credentials(path: Path, delegations: dict[str, str]) -> None:
+    """A credentials file with these delegations' passwords (JSON, which is YAML too)."""
+    document = {
+        "delegations": {
+            user: {"password": password, "issued": "2026-11-01"} for user, password in delegations.items()
+        }
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")

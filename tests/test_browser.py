@@ -4,11 +4,10 @@ the one topic they were invited to; a wrong password and a revoked delegation ar
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from archive import Archive
+from archive import STRONG, Archive, write_credentials
 from conftest import serving, sign_in_page
 from playwright.sync_api import Browser, Page, expect
 
@@ -146,24 +145,20 @@ def test_a_revoked_delegation_is_refused_after_the_rebuild(
     browser: Browser, archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     credentials = tmp_path / "secrets.yml"
-    passwords = {"BR": "tq4m-8wzk-e2rh-v9pa-c7xn-3fjd", "FR": "m2kd-r8vz-p4ht-x9wq-a3ec-7nfu"}
-    credentials.write_text(json.dumps({"delegations": {u: {"password": p} for u, p in passwords.items()}}))
+    write_credentials(credentials, STRONG)
     monkeypatch.setenv("FORUM_CREDENTIALS", str(credentials))
     archive.topic("D_a", "A topic", "2026-W40", 1)
     site = build_site(archive.project).site_dir
     page = browser.new_page()
     with serving(site) as url:
-        sign_in_page(page, url, "BR", passwords["BR"])
+        sign_in_page(page, url, "BR", STRONG["BR"])
         expect(page.locator(".forum-week")).to_be_visible()
 
-        del passwords["BR"]
-        credentials.write_text(
-            json.dumps({"delegations": {u: {"password": p} for u, p in passwords.items()}})
-        )
+        write_credentials(credentials, {"FR": STRONG["FR"]})
         build_site(archive.project)
         page.reload()
 
         expect(page.locator("#mkdocs-decrypt-form")).to_be_visible(), "the key kept in the tab opens nothing"
-        sign_in_page(page, url, "BR", "tq4m-8wzk-e2rh-v9pa-c7xn-3fjd")
+        sign_in_page(page, url, "BR", STRONG["BR"])
         expect(page.locator("#mkdocs-decrypt-msg")).not_to_be_empty()
     page.close()

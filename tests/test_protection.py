@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nh3
 import pytest
-from archive import Archive
+from archive import STRONG, Archive, write_credentials
 from conftest import BuiltSite
 from decrypt import open_page, open_search_index, sign_in
 
@@ -162,24 +162,12 @@ def test_a_wrong_password_or_unknown_user_opens_nothing(demo_site: BuiltSite) ->
     assert sign_in(page, "XX", demo_password("XX")) is None
 
 
-def write_credentials(path: Path, delegations: dict[str, str]) -> None:
-    document = {
-        "delegations": {
-            user: {"password": password, "issued": "2026-11-01"} for user, password in delegations.items()
-        }
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")  # JSON is YAML too
-
-
 @pytest.fixture
 def credentials_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "secrets" / "credentials.yml"
     path.parent.mkdir()
     monkeypatch.setenv("FORUM_CREDENTIALS", str(path))
     return path
-
-
-STRONG = {"BR": "tq4m-8wzk-e2rh-v9pa-c7xn-3fjd", "FR": "m2kd-r8vz-p4ht-x9wq-a3ec-7nfu"}
 
 
 def test_a_revoked_delegation_is_refused_after_the_rebuild_even_with_a_saved_key(
