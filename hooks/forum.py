@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from sync.config import forum_languages
 from sync.content import load_forum_cached
 from sync.credentials import CredentialError
+from sync.encryption import NAME as ENCRYPTION
 from sync.interface import Interface
 from sync.invitations import load_register
 from sync.model import ContentError, Forum
@@ -87,14 +88,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(error)) from None
     site = _site(config, forum, protection)
     _cache["protection"] = protection
-    plugin = config.plugins["encryptcontent"]
-    if "setup" not in vars(plugin):
-        # encryptcontent keeps its keys in a class attribute shared by every instance in the
-        # process: a second build (a test, `forum serve` after an edit) would reuse the first
-        # one's passwords and content keys. One state per loaded config, kept across the
-        # languages that static-i18n builds with the same plugin instance.
-        plugin.setup = {}  # type: ignore[attr-defined]
-    encryption = plugin.config
+    encryption = config.plugins[ENCRYPTION].config
     encryption["password_inventory"] = protection.inventory
     encryption["cache_file"] = str(protection.cache_file)
     encryption["translations"] = signin_translations(site.forum.languages)

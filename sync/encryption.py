@@ -1,0 +1,200 @@
+"""mkdocs-encryptcontent as the forum runs it: the same encryption, the same pages and
+scripts, without three costs that grow with the archive.
+
+Registered as the MkDocs plugin `forum/encryptcontent` (pyproject.toml); mkdocs.yml uses it
+in place of `encryptcontent`, with the same options. What changes, and why:
+
+- Each plugin instance has its own state. Upstream keeps it in a class attribute shared by
+  every instance in the process, so a second build there (a test, `forum serve` after an
+  edit) would reuse the first build's passwords and content keys.
+- The sign-in form's template is compiled once, not once per page (a third of the plugin's
+  time on a large archive went to compiling the same Jinja template again).
+- Navigation, header, footer and skip link (`encrypted_something`) are encrypted by cutting
+  those elements out of the page's text, not by parsing the whole page with BeautifulSoup
+  and writing it out again: that parse was the largest cost of a build after MkDocs itself.
+  The rest of the page is left byte for byte as the theme wrote it.
+- Protected pages' search entries are sorted out by location with a dictionary, not by
+  comparing every entry with every protected page (quadratic in the archive's size).
+
+These are the changes we would propose upstream; until then they live here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from encryptcontent import plugin as upstream
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+NAME = "forum/encryptcontent"
+
+# Upstream renders the sign-in form with `Template(source)` for every page, compiling the
+# same template each time; the same source now gives the same compiled template.
+upstream.Template = functools.lru_cache(maxsize=16)(jinja2.Template)
+
+
+@dataclass(frozen=True)
+class _Element:
+    """An element of a rendered page: its start tag, its inside, and its end tag."""
+
+    start: int  # where its start tag begins
+    inside: int  # where its start tag ends
+    close: int  # where its end tag begins
+    end: int  # where its end tag ends
+
+
+_ATTRIBUTE = r"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
+
+
+def _attribute(start_tag: str, name: str) -> str | None:
+    match = re.search(_ATTRIBUTE.format(name=re.escape(name)), start_tag)
+    if match is None:
+        return None
+    return next(value for value in match.groups() if value is not None)
+
+
+def _elements(html: str, tag: str, attribute: str, name: str) -> list[_Element]:
+    """Every `tag` element whose `attribute` names `name` (one of its classes, or its id),
+    with its matching end tag: nested elements of the same tag are counted."""
+    tags = re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.IGNORECASE)
+    found: list[_Element] = []
+    for opening in tags.finditer(html):
+        if opening[1]:
+            continue
+        value = _attribute(opening[0], attribute)
+        if value is None or (name not in value.split() if attribute == "class" else value != name):
+            continue
+        depth = 1
+        for other in tags.finditer(html, opening.end()):
+            depth += -1 if other[1] else 1
+            if depth == 0:
+                found.append(_Element(opening.start(), opening.end(), other.start(), other.end()))
+                break
+        else:
+            raise PluginError(f"<{tag} {attribute}={name!r}> has no end tag in the rendered page")
+    return found
+
+
+def _hidden(start_tag: str) -> str:
+    """The start tag with `display:none !important`, which tells encryptcontent's script
+    that the element holds a cipher text to decrypt."""
+    style = re.search(r'\sstyle\s*=\s*"([^"]*)"', start_tag)
+    if style is None:
+        return start_tag[:-1].rstrip("/").rstrip() + ' style="display:none !important">'
+    kept = style[1].rstrip().rstrip(";")
+    joined = f"{kept}; display:none !important" if kept else "display:none !important"
+    return f"{start_tag[: style.start(1)]}{joined}{start_tag[style.end(1) :]}"
+
+
+def encrypt_elements(html: str, targets: Mapping[str, Sequence[str]], encrypt: Callable[[str], str]) -> str:
+    """Replace the inside of every targeted element with `encrypt(inside)` and hide it.
+
+    `targets` is encryptcontent's `encrypted_something`: {name: [tag, "class" | "id"]}.
+    An element inside another targeted one is encrypted with it, not on its own.
+    """
+    found = [_elements(html, tag, attribute, name) for name, (tag, attribute) in targets.items()]
+    elements = sorted((element for each in found for element in each), key=lambda element: element.start)
+    parts: list[str] = []
+    written = 0
+    for element in elements:
+        if element.start < written:  # inside an element already encrypted
+            continue
+        parts += [
+            html[written : element.start],
+            _hidden(html[element.start : element.inside]),
+            encrypt(html[element.inside : element.close].strip()),
+            html[element.close : element.end],
+        ]
+        written = element.end
+    parts.append(html[written:])
+    return "".join(parts)
+
+
+def page_of(location: str) -> str:
+    """The page a search entry belongs to: its location without the section anchor."""
+    return location.split("#", 1)[0]
+
+
+def split_search_index(
+    entries: list[dict[str, Any]], locations: Mapping[str, tuple[bytes | None, str]]
+) -> tuple[list[dict[str, Any]], dict[str, tuple[bytes, list[dict[str, Any]]]]]:
+    """Public entries, and the protected ones grouped by the key of their page's level."""
+    public: list[dict[str, Any]] = []
+    protected: dict[str, tuple[bytes, list[dict[str, Any]]]] = {}
+    for entry in entries:
+        page = locations.get(page_of(entry["location"]))
+        if page is None:
+            public.append(entry)
+            continue
+        key, key_id = page
+        if key is not None:
+            protected.setdefault(key_id, (key, []))[1].append(entry)
+    return public, protected
+
+
+class ForumEncryption(upstream.encryptContentPlugin):
+    """encryptcontent, with its state per instance and without its quadratic steps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setup: dict[str, Any] = {}
+
+    def on_config(self, config: Any, **kwargs: Any) -> Any:
+        names = list(config["plugins"])
+        searches = [n for n, name in enumerate(names) if name.endswith("search")]
+        if searches and searches[0] > names.index(NAME):
+            # Upstream checks this for its own name only: the search plugin must index the
+            # pages before they are encrypted, or the encrypted index stays empty.
+            raise PluginError(f"mkdocs.yml: put the search plugin before {NAME} in plugins")
+        return super().on_config(config, **kwargs)
+
+    def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
+        encryption = getattr(page, "encryptcontent", None)
+        targets = self.config["encrypted_something"]
+        if encryption is None or not targets or "inject" in encryption or self.config["sign_files"]:
+            return super().on_post_page(output_content, page, config, **kwargs)
+        key = encryption["key"]
+        output_content = encrypt_elements(
+            output_content, targets, lambda text: ";".join(self.__encrypt_text__(text, key))
+        )
+        # What upstream does next: remember the page's key for its search entries.
+        self.setup["locations"][page.url.lstrip("/")] = (key, encryption["id"])
+        del page.encryptcontent
+        return output_content
+
+    @event_priority(-200)  # as upstream: after the search plugin wrote its index
+    def on_post_build(self, config: Any, **kwargs: Any) -> None:
+        if not (self.setup["search_plugin_found"] and self.config["search_index"] == "dynamically"):
+            return super().on_post_build(config, **kwargs)
+        self._encrypt_search_index(Path(config["site_dir"]) / "search")
+        # The index is done; upstream's own pass over it would compare every entry with
+        # every protected page.
+        self.setup["search_plugin_found"] = False
+        try:
+            return super().on_post_build(config, **kwargs)
+        finally:
+            self.setup["search_plugin_found"] = True
+
+    def _encrypt_search_index(self, folder: Path) -> None:
+        """search_index.json keeps the public pages' entries; encrypted_search_index.json
+        has the others, one bundle per level, encrypted with that level's content key."""
+        index_path = folder / "search_index.json"
+        try:
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise PluginError(f"{index_path}: cannot read the search index to encrypt it ({error})") from None
+        index["docs"], protected = split_search_index(index["docs"], self.setup["locations"])
+        bundles = {
+            key_id: ";".join(self.__encrypt_text__(json.dumps(entries), key))
+            for key_id, (key, entries) in protected.items()
+        }
+        index_path.write_text(json.dumps(index), encoding="utf-8")
+        (folder / "encrypted_search_index.json").write_text(json.dumps(bundles), encoding="utf-8")

@@ -1,0 +1,86 @@
+"""The forum's encryptcontent: the parts of a page it encrypts, and the search index split."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from sync.encryption import encrypt_elements, split_search_index
+
+TARGETS = {
+    "md-nav": ["nav", "class"],
+    "md-header__topic": ["div", "class"],
+    "md-skip": ["a", "class"],
+    "forum-secret": ["div", "id"],
+}
+
+PAGE = """<html><body>
+<a href="#reply-from-brazil" class="md-skip">Skip to content</a>
+<header><div class="md-header__title"><div class="md-header__topic"><span>Forum</span></div>
+<div class="md-header__topic" data-md-component="header-topic"><div><span>Patent offices</span></div></div></div></header>
+<nav class="md-nav md-nav--primary" style="color: red;"><ul><li><nav class="md-nav"><a href="/t/">Patent offices</a></nav></li></ul></nav>
+<div class="md-navigation">not a target: md-nav is not among its classes</div>
+<div id="forum-secret"><p>A reply</p></div><div id="forum-secret-not">kept</div>
+<abbr class="md-skip">an abbr is not an a</abbr>
+</body></html>"""
+
+
+def brackets(text: str) -> str:
+    return f"[{text}]"
+
+
+def test_each_targeted_element_is_encrypted_whole_and_hidden_and_the_rest_kept_as_written():
+    out = encrypt_elements(PAGE, TARGETS, brackets)
+    assert (
+        '<a href="#reply-from-brazil" class="md-skip" style="display:none !important">[Skip to content]</a>'
+        in out
+    )
+    assert '<div class="md-header__topic" style="display:none !important">[<span>Forum</span>]</div>' in out
+    # The nested <div> and <nav> are counted: the element ends at its own end tag.
+    assert (
+        '<div class="md-header__topic" data-md-component="header-topic" style="display:none !important">'
+        "[<div><span>Patent offices</span></div>]</div></div></header>" in out
+    )
+    assert (
+        '<nav class="md-nav md-nav--primary" style="color: red; display:none !important">'
+        '[<ul><li><nav class="md-nav"><a href="/t/">Patent offices</a></nav></li></ul>]</nav>' in out
+    )
+    assert '<div id="forum-secret" style="display:none !important">[<p>A reply</p>]</div>' in out
+    for kept in (
+        '<div class="md-navigation">not a target: md-nav is not among its classes</div>',
+        '<div id="forum-secret-not">kept</div>',
+        '<abbr class="md-skip">an abbr is not an a</abbr>',
+        "<html><body>\n",
+    ):
+        assert kept in out
+    assert out.count("[") == 5  # the inner nav went with the outer one, not on its own
+
+
+def test_a_page_without_targets_is_returned_unchanged():
+    page = "<html><body><p>Sign in</p></body></html>"
+    assert encrypt_elements(page, TARGETS, brackets) == page
+
+
+def test_an_element_without_its_end_tag_is_an_error_naming_it():
+    with pytest.raises(PluginError, match=r"<nav class='md-nav'> has no end tag"):
+        encrypt_elements('<nav class="md-nav"><ul></ul>', TARGETS, brackets)
+
+
+def test_search_entries_go_with_their_page_key_or_stay_public():
+    locations = {"": (b"home", "k1"), "topics/t1/": (b"forum", "k2"), "guests/g/": (b"guest", "k3")}
+    entries = [
+        {"location": "", "title": "Home"},
+        {"location": "#latest", "title": "Latest"},
+        {"location": "topics/t1/", "title": "Topic"},
+        {"location": "topics/t1/#post-1", "title": "Reply"},
+        {"location": "topics/t10/", "title": "Another page whose address starts alike"},
+        {"location": "protocol/", "title": "Usage protocol"},
+        {"location": "guests/g/#post-2", "title": "Guest copy"},
+    ]
+    public, protected = split_search_index(entries, locations)
+    assert [e["title"] for e in public] == ["Another page whose address starts alike", "Usage protocol"]
+    assert {key_id: (key, [e["title"] for e in found]) for key_id, (key, found) in protected.items()} == {
+        "k1": (b"home", ["Home", "Latest"]),
+        "k2": (b"forum", ["Topic", "Reply"]),
+        "k3": (b"guest", ["Guest copy"]),
+    }
