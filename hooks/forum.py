@@ -27,6 +27,7 @@ from sync.invitations import load_register
 from sync.model import ContentError, Forum
 from sync.pages import Site, SitePage
 from sync.protection import Protection, protection_for_build, signin_translations
+from sync.search import search_sections
 
 _cache: dict[str, object] = {}
 
@@ -152,6 +153,22 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     """The forum page's HTML, rendered from the content model in the page's language."""
     site_page = _pages().get(page.file.src_uri)
     return html if site_page is None else _current_site().html(site_page)
+
+
+@event_priority(10)  # before the search plugin (0), which would parse the page's HTML again
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    """Index a forum page for search from the HTML we rendered, the same sections Material's
+    search would find (sync.search.search_sections), and tell Material to skip it."""
+    if page.file.src_uri not in _pages():
+        return context
+    index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
+    for section in search_sections(page.content or ""):
+        location = page.url if section.anchor is None else f"{page.url}#{section.anchor}"
+        index.entries.append(
+            {"location": location, "title": section.title or page.title, "text": section.text}
+        )
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    return context
 
 
 def _navigation(site: Site, language: str) -> list[object]:
