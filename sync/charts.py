@@ -17,9 +17,12 @@ from collections.abc import Callable
 from html import escape
 
 import matplotlib
+import numpy as np
 from babel.numbers import format_decimal, format_percent
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .interface import Interface
@@ -92,7 +95,7 @@ def weekly_chart(
     def draw(figure: Figure) -> None:
         ax = figure.add_subplot()
         positions = range(len(weeks))
-        bars = ax.bar(positions, posts, color=BAR, width=0.7, label=legend[0])
+        bars = _columns(ax, posts, width=0.7, facecolor=BAR, label=legend[0])
         # Ten years are 520 weeks: label about two dozen of them and drop the markers, or the
         # chart is unreadable (and slow to lay out: matplotlib measures every label).
         marker = "o" if len(weeks) <= 60 else None
@@ -115,6 +118,24 @@ def weekly_chart(
         _mirror_if_rtl(ax, t)
 
     return _svg(name, draw, (7.5, 3.6), alternative)
+
+
+def _columns(ax: Axes, heights: list[int], width: float, **style: str) -> PathPatch:
+    """Vertical bars as `ax.bar` draws them, but one path in the SVG rather than one a bar.
+
+    Ten years are 520 weeks: matplotlib places and writes each bar's patch on its own, which
+    was most of the chart's time and a third of its size.
+    """
+    left = np.arange(len(heights)) - width / 2
+    top = np.asarray(heights, dtype=float)
+    bottom = np.zeros_like(top)
+    corners = [(left, bottom), (left, top), (left + width, top), (left + width, bottom), (left, bottom)]
+    vertices = np.stack([np.column_stack(corner) for corner in corners], axis=1).reshape(-1, 2)
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(heights)
+    patch = PathPatch(Path(vertices, codes), edgecolor="none", **style)  # a bar has no edge
+    ax.add_artist(patch)
+    ax.update_datalim(vertices)  # what add_patch does, without walking the path segment by segment
+    return patch
 
 
 def _label_bars(ax: Axes, values: list[float], labels: list[str], t: Interface) -> None:

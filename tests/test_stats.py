@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from archive import Archive
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import BuiltSite, i18n_languages
 
-from sync.charts import bar_chart
+from sync.charts import BAR, bar_chart, weekly_chart
 from sync.cli import main
 from sync.content import load_forum
 from sync.interface import Interface
@@ -526,6 +527,32 @@ def test_charts_are_the_same_at_every_build_and_their_ids_unique_on_the_page(sta
     assert "Date" not in chart and "<?xml" not in chart
     ids = [element["id"] for element in stats_site.page("fr/statistics/").select("article [id]")]
     assert len(ids) == len(set(ids))
+
+
+def test_ten_years_of_weeks_make_one_light_chart_with_every_week_and_its_legend() -> None:
+    t = Interface("en")
+    monday = date(2016, 1, 4)
+    weeks = [(monday + timedelta(weeks=i)).isoformat() for i in range(520)]
+    posts = [(i * 7) % 23 for i in range(520)]
+    states = [min(p, i % 11) for i, p in enumerate(posts)]
+
+    def draw() -> str:
+        legend = ("Posts", "Member states that posted")
+        return weekly_chart("weekly", weeks, posts, states, legend, "Posts per week: bar chart.", t)
+
+    chart = draw()
+    assert chart == draw(), "the same bytes at every build"
+    svg = BeautifulSoup(chart, "html.parser").svg
+    assert svg["role"] == "img" and svg["aria-label"] == "Posts per week: bar chart."
+    assert svg.title.get_text() == "Posts per week: bar chart."
+    words = [text.get_text() for text in svg.select("text")]
+    assert {"Posts", "Member states that posted"} <= set(words), "the legend's two entries"
+    assert weeks[0] in words and 20 <= len(set(words) & set(weeks)) <= 30, "about two dozen weeks labelled"
+    # Every week keeps its bar, and the weeks with posts are drawn, but as one path, not 520.
+    assert len(svg.select("path")) < 30 and len(svg.find_all()) < 400
+    bars = [path["d"] for path in svg.select("path") if f"fill: {BAR}" in path.get("style", "")]
+    assert max(d.count("z") for d in bars) == 520
+    assert len(chart) < 100_000
 
 
 def test_arabic_charts_read_right_to_left(
