@@ -6,8 +6,9 @@ For each size N: a synthetic archive of N topics x R replies x 3 languages (benc
 193 member states and 20 guests), a full encrypted build with search, its seconds, ms per
 page and peak memory; then the baseline, plain MkDocs + Material + search over the same
 topic pages written as ordinary Markdown (no hooks, no i18n, no encryption). At the largest
-size: a rebuild after one new reply, and the weight of a topic page. Each build runs in a
-process of its own, so that peak memory is that build's alone.
+size: a rebuild after one new reply (`forum build` as a sync's merge runs it: pages of the
+topics that did not change are copied from the last build), and the weight of a topic page.
+Each build runs in a process of its own, so that peak memory is that build's alone.
 """
 
 from __future__ import annotations
@@ -52,9 +53,12 @@ def timed(command: list[str], environment: dict[str, str], cwd: Path) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, pages)
 
 
-def forum_build(folder: Path, credentials: Path) -> Run:
+def forum_build(folder: Path, credentials: Path, full: bool = True) -> Run:
+    """`forum build`; full: every page built (as after a change of code or credentials),
+    else what a sync's rebuild does (unchanged topics' pages copied from the last build)."""
     environment = {**os.environ, "FORUM_CREDENTIALS": str(credentials), "FORUM_STATS_AS_OF": "2026-11-25"}
-    return timed([sys.executable, "-m", "sync.cli", "build", "--project", str(folder)], environment, folder)
+    command = [sys.executable, "-m", "sync.cli", "build", "--project", str(folder)]
+    return timed(command + (["--full"] if full else []), environment, folder)
 
 
 def write_baseline(folder: Path, forum_folder: Path) -> None:
@@ -128,7 +132,7 @@ def main() -> None:
             )
         folder = Path(scratch) / f"forum-{largest}"
         add_reply(folder)
-        rebuild = forum_build(folder, folder.with_name(folder.name + ".credentials.yml"))
+        rebuild = forum_build(folder, folder.with_name(folder.name + ".credentials.yml"), full=False)
         share = rebuild.seconds / results[largest][0].seconds
         print(f"rebuild after one new reply: {rebuild.seconds:.1f} s = {share:.2f} of a full build")
         pages = [p.stat().st_size for p in (folder / "site" / "topics").rglob("index.html")]

@@ -77,8 +77,7 @@ def generate(folder: Path, topics: int, replies: int, seed: int = 2026) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(ROOT / "hooks", folder / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "content" / "categories.yml", content / "categories.yml")
-    for path in ROOT.glob("content/protocol.*.md"):
-        shutil.copy(path, content / path.name)
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
     codes = sorted(COUNTRY_CODES)[:193]
     first_week = date(2016, 11, 28)
     topic_ids = [f"D_bench{n:04d}" for n in range(topics)]

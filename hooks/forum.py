@@ -18,10 +18,12 @@ from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from sync.config import forum_languages
+from sync import incremental
+from sync.config import Project, forum_languages
 from sync.content import load_forum_cached
 from sync.credentials import CredentialError
 from sync.encryption import NAME as ENCRYPTION
+from sync.encryption import ForumEncryption, page_of
 from sync.interface import Interface
 from sync.invitations import load_register
 from sync.model import ContentError, Forum
@@ -47,8 +49,13 @@ if not any(isinstance(f, _OwnSearchFilter) for f in _encryptcontent_log.filters)
 
 
 def _forum(config: MkDocsConfig) -> Forum:
-    """The archive in content/ (the docs_dir), read again only when it changed."""
-    return load_forum_cached(Path(config.docs_dir), forum_languages(Path(config.config_file_path)))
+    """The archive in content/, read again only when it changed."""
+    return load_forum_cached(_content(config), forum_languages(Path(config.config_file_path)))
+
+
+def _content(config: MkDocsConfig) -> Path:
+    """The archive's folder; MkDocs' docs_dir is content/pages/, the protocol, inside it."""
+    return Project(Path(config.config_file_path).parent).content
 
 
 def _site(config: MkDocsConfig, forum: Forum, protection: Protection) -> Site:
@@ -57,7 +64,7 @@ def _site(config: MkDocsConfig, forum: Forum, protection: Protection) -> Site:
     key = (id(forum), config.config_file_path, guest_topics)
     if _cache.get("key") != key:
         per_page = int((config.extra.get("forum") or {}).get("topics_per_page", 20))
-        invitations = load_register(Path(config.docs_dir))  # the guests' register, for the moderator
+        invitations = load_register(_content(config))  # the guests' register, for the moderator
         _cache["key"], _cache["site"] = key, Site(forum, per_page, invitations, guest_topics)
         _cache["pages"] = {page.src_uri: page for page in _cache["site"].pages()}  # type: ignore[attr-defined]
     return _cache["site"]  # type: ignore[return-value]
@@ -110,12 +117,10 @@ def _add_pages(files: Files, config: MkDocsConfig) -> Files:
     """Add the forum's pages (every language: the language switch links them) and the
     navigation: categories only, as listing every topic makes builds quadratic."""
     site = _current_site()
-    # content/ is MkDocs' docs_dir, but its topics, proposals and YAML files are the archive,
-    # named by exclude_docs in mkdocs.yml and read by the content model. MkDocs keeps excluded
-    # files in the list; left in, every plugin would walk thousands of files that are never
-    # built (static-i18n re-creates each one for every language).
-    files = Files([file for file in files if not file.inclusion.is_excluded()])
+    carried = _carried_topics(config)
     for page in _pages().values():
+        if page.kind in _TOPIC_PAGES and page.key in carried:
+            continue  # copied from the previous site after the build (on_post_build)
         # Only topics and later listing pages stay out of the navigation.
         listed = page.kind in ("home", "proposals", "statistics", "search", "invitations") or (
             page.kind == "category" and page.number == 1
@@ -142,6 +147,79 @@ def _give_pages_content(files: Files, config: MkDocsConfig) -> Files:
             level = _protection().level_of(page.kind, page.key)
             file.content_string = f'---\ntitle: "{title}"\nlevel: {level}\n---\n'
     return files
+
+
+_TOPIC_PAGES = ("topic", "guest")
+
+
+def _carried_topics(config: MkDocsConfig) -> frozenset[str]:
+    """Topics whose pages this build copies from the site it replaces (sync.incremental):
+    decided once per `forum build`, at its first language."""
+    protection = _protection()
+    manifest_file = protection.cache_file.with_name(protection.cache_file.name + ".pages.json")
+    rebuild = incremental.current()
+    if rebuild is None:  # MkDocs on its own: it builds everything, and the site then differs
+        incremental.forget(manifest_file, Path(config.site_dir))
+        return frozenset()
+    if rebuild.manifest_file is None:
+        forum = _current_site().forum
+        site = incremental.site_fingerprint(
+            forum, Path(config.config_file_path).parent, config.plugins[ENCRYPTION].keys_id, protection.demo
+        )
+        topics = {
+            topic.id: incremental.topic_fingerprint(topic, protection.guest_levels.get(topic.id))
+            for topic in forum.topics
+        }
+        paths: dict[str, list[str]] = {}
+        for page in _pages().values():
+            if page.kind in _TOPIC_PAGES:
+                path = incremental.page_path(page.url, page.language, forum.default_language)
+                paths.setdefault(page.key, []).append(path)
+        incremental.plan(rebuild, manifest_file, site, topics, paths)
+    return rebuild.carried
+
+
+@event_priority(-50)  # before static-i18n (-100) keeps this language's search entries
+def on_post_build(config: MkDocsConfig) -> None:
+    """Copy this language's pages of unchanged topics from the previous site, with their
+    search entries, encrypted again with the same (kept) keys."""
+    rebuild = incremental.current()
+    if rebuild is None or not rebuild.carried:
+        return
+    language = _current_language(config)
+    default = _current_site().forum.default_language
+    pages = [
+        page
+        for page in _pages().values()
+        if page.kind in _TOPIC_PAGES and page.key in rebuild.carried and page.language == language
+    ]
+    if not pages:
+        return
+    encryption = config.plugins[ENCRYPTION]
+    entries = _previous_search_entries(rebuild, encryption)
+    index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
+    paths = []
+    for page in pages:
+        path = incremental.page_path(page.url, language, default)
+        location = path.removesuffix("index.html")
+        encryption.protect_carried_page(location, _protection().level_of(page.kind, page.key))
+        index.entries.extend(entries.get(location, []))
+        paths.append(path)
+    incremental.carry(rebuild, paths)
+
+
+def _previous_search_entries(
+    rebuild: incremental.Rebuild, encryption: ForumEncryption
+) -> dict[str, list[dict]]:
+    """The previous site's search entries, by page, read once per build."""
+    if "entries" not in _cache or _cache.get("entries_of") is not rebuild:
+        by_page: dict[str, list[dict]] = {}
+        for entry in encryption.open_search_index(
+            rebuild.previous / "search" / "encrypted_search_index.json"
+        ):
+            by_page.setdefault(page_of(entry["location"]), []).append(entry)
+        _cache["entries"], _cache["entries_of"] = by_page, rebuild
+    return _cache["entries"]  # type: ignore[return-value]
 
 
 # MkDocs names a hook's events by function; one event with two priorities needs this.

@@ -20,6 +20,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from . import incremental
 from .config import Project
 from .content import load_forum_cached
 from .credentials import CredentialError
@@ -38,6 +39,7 @@ class BuildReport:
     site_dir: Path
     pages: int
     seconds: float
+    copied: int = 0  # pages of unchanged topics copied from the previous site
 
 
 def check_before_build(project: Project) -> None:
@@ -65,21 +67,28 @@ def demo_mode(demo: bool) -> Iterator[None]:
 
 
 def build_site(
-    project: Project, site_dir: Path | None = None, strict: bool = True, demo: bool = False
+    project: Project,
+    site_dir: Path | None = None,
+    strict: bool = True,
+    demo: bool = False,
+    full: bool = False,
 ) -> BuildReport:
-    """Build the site into `site_dir` (default: site/), replacing it only on success."""
+    """Build the site into `site_dir` (default: site/), replacing it only on success;
+    pages of unchanged topics are copied from the site replaced, unless `full`."""
     with demo_mode(demo):
-        return _build(project, (site_dir or project.root / "site").resolve(), strict)
+        return _build(project, (site_dir or project.root / "site").resolve(), strict, full)
 
 
-def _build(project: Project, target: Path, strict: bool) -> BuildReport:
+def _build(project: Project, target: Path, strict: bool, full: bool) -> BuildReport:
     started = time.perf_counter()
     check_before_build(project)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
         config = load_config(str(project.mkdocs_yml), site_dir=str(staging), strict=strict)
-        mkdocs_build(config)
+        # Pages of unchanged topics may be copied from the site this build replaces.
+        with incremental.rebuilding(previous=target, staging=staging, full=full) as rebuild:
+            mkdocs_build(config)
     except (Abort, PluginError, ConfigurationError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(_one_line(error)) from None
@@ -87,8 +96,9 @@ def _build(project: Project, target: Path, strict: bool) -> BuildReport:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _replace(staging, target)
+    incremental.save(rebuild, target)
     pages = sum(1 for _ in target.rglob("index.html"))
-    return BuildReport(target, pages, time.perf_counter() - started)
+    return BuildReport(target, pages, time.perf_counter() - started, rebuild.copied)
 
 
 def _replace(new: Path, target: Path) -> None:

@@ -54,19 +54,26 @@ def main() -> None:
     help="Where to write the site (default: site/ in the checkout).",
 )
 @click.option("--verbose", is_flag=True, help="Show MkDocs' progress messages.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Build every page again, copying none of the unchanged topics' pages from the last build.",
+)
 @demo_option
-def build(project_dir: Path | None, site_dir: Path | None, verbose: bool, demo: bool) -> None:
+def build(project_dir: Path | None, site_dir: Path | None, verbose: bool, full: bool, demo: bool) -> None:
     """Build the forum's password-protected site from content/ (strict: any warning fails).
 
-    Passwords come from the credentials file named by FORUM_CREDENTIALS."""
+    Passwords come from the credentials file named by FORUM_CREDENTIALS. Pages of topics
+    unchanged since the last build are copied from it, unless --full."""
     project = _project(project_dir)
     show_mkdocs_log(verbose)
     _warn_demo(demo)
     try:
-        report = build_site(project, site_dir, demo=demo)
+        report = build_site(project, site_dir, demo=demo, full=full)
     except BuildError as error:
         raise click.ClickException(f"build failed: {error}") from None
-    click.echo(f"Built {report.pages} pages into {report.site_dir} in {report.seconds:.1f} s")
+    copied = f" ({report.copied} copied from the last build)" if report.copied else ""
+    click.echo(f"Built {report.pages} pages{copied} into {report.site_dir} in {report.seconds:.1f} s")
 
 
 @main.command()

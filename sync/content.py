@@ -4,7 +4,7 @@ The layout, one file per post per language:
 
     content/categories.yml                 categories, named in each language
     content/roster.yml                     member states' delegates, moderators, guests
-    content/protocol.<lang>.md             the usage protocol, one page per language
+    content/pages/protocol.<lang>.md       the usage protocol, one page per language (MkDocs' docs_dir)
     content/topics/<folder>/topic.md       a topic's opening post, in its original language
     content/topics/<folder>/topic.fr.md    its French translation
     content/topics/<folder>/<id>.md        a reply, named by its GitHub node id

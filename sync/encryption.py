@@ -15,26 +15,41 @@ in place of `encryptcontent`, with the same options. What changes, and why:
   The rest of the page is left byte for byte as the theme wrote it.
 - Protected pages' search entries are sorted out by location with a dictionary, not by
   comparing every entry with every protected page (quadratic in the archive's size).
+- Content keys are kept from one build to the next while the credentials are the same,
+  for at most CONTENT_KEY_DAYS; upstream draws them afresh at every build. Any change to
+  the credentials (added, rotated, revoked, a guest's invitation expired) draws new keys,
+  so a key kept from before a revocation still opens nothing built after it; keeping them
+  otherwise lets a rebuild copy the pages of unchanged topics (sync.incremental) instead
+  of encrypting them again.
 
 These are the changes we would propose upstream; until then they live here.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from Crypto.Cipher import AES
+from Crypto.Util.Padding import unpad
 from encryptcontent import plugin as upstream
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 NAME = "forum/encryptcontent"
+# How long content keys are kept while the credentials stay the same: a key copied out of a
+# reader's browser opens new pages for a week at most.
+CONTENT_KEY_DAYS = 7
+_KEPT_KEYS = "forum_content_keys"  # their entry in encryptcontent's (secret) cache file
 
 # Upstream renders the sign-in form with `Template(source)` for every page, compiling the
 # same template each time; the same source now gives the same compiled template.
@@ -118,6 +133,20 @@ def encrypt_elements(html: str, targets: Mapping[str, Sequence[str]], encrypt: C
     return "".join(parts)
 
 
+def _still_usable(kept: Any, credentials: str, levels: dict[str, dict[str, Any]], today: date) -> bool:
+    """Kept keys serve again for the same credentials, levels and key names, while young."""
+    try:
+        age = (today - date.fromisoformat(kept["since"])).days
+        return (
+            kept["credentials"] == credentials
+            and 0 <= age < CONTENT_KEY_DAYS
+            and set(kept["levels"]) == set(levels)
+            and all(kept["levels"][level][0] == entry["id"] for level, entry in levels.items())
+        )
+    except (TypeError, KeyError, ValueError):
+        return False
+
+
 def page_of(location: str) -> str:
     """The page a search entry belongs to: its location without the section anchor."""
     return location.split("#", 1)[0]
@@ -154,7 +183,68 @@ class ForumEncryption(upstream.encryptContentPlugin):
             # Upstream checks this for its own name only: the search plugin must index the
             # pages before they are encrypted, or the encrypted index stays empty.
             raise PluginError(f"mkdocs.yml: put the search plugin before {NAME} in plugins")
-        return super().on_config(config, **kwargs)
+        config = super().on_config(config, **kwargs)
+        if "forum_keys" not in self.setup:  # static-i18n calls on_config once per language
+            self._keep_content_keys(date.today())
+        return config
+
+    @property
+    def keys_id(self) -> str:
+        """Names this build's content keys: the same as the last build's if it kept them."""
+        return self.setup["forum_keys"]
+
+    def _keep_content_keys(self, today: date) -> None:
+        """Use the content keys of the last build if the credentials are the same and the
+        keys younger than CONTENT_KEY_DAYS; else keep the fresh ones drawn by upstream."""
+        levels: dict[str, dict[str, Any]] = self.setup["level_keys"]
+        credentials = hashlib.sha256(
+            json.dumps(
+                [self.setup["password_inventory"], self.setup["kdf_iterations"]], sort_keys=True
+            ).encode()
+        ).hexdigest()
+        kept = self.setup["cache"].get(_KEPT_KEYS)
+        if _still_usable(kept, credentials, levels, today):
+            for level, entry in levels.items():
+                fresh, old = entry["key"].hex(), kept["levels"][level][1]
+                entry["key"] = bytes.fromhex(old)
+                for store in self.setup["keystore"].values():  # each credential's keys
+                    for key_id, value in store.items():
+                        if value == fresh:
+                            store[key_id] = old
+        else:
+            kept = {
+                "credentials": credentials,
+                "since": today.isoformat(),
+                "levels": {level: [entry["id"], entry["key"].hex()] for level, entry in levels.items()},
+            }
+            self.setup["cache"][_KEPT_KEYS] = kept
+        self.setup["forum_keys"] = hashlib.sha256(f"{credentials} {kept['since']}".encode()).hexdigest()
+
+    def protect_carried_page(self, location: str, level: str) -> None:
+        """A page copied from the last build (same keys): its search entries are encrypted
+        with its level's key like those of the pages built now."""
+        entry = self.setup["level_keys"][level]
+        self.setup["locations"][location] = (entry["key"], entry["id"])
+
+    def open_search_index(self, index_file: Path) -> list[dict[str, Any]]:
+        """The entries of an earlier build's encrypted search index that this build's keys
+        open (all of them when the keys were kept)."""
+        try:
+            bundles = json.loads(index_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        keys = {entry["id"]: entry["key"] for entry in self.setup["level_keys"].values()}
+        entries: list[dict[str, Any]] = []
+        for key_id, bundle in bundles.items():
+            if key_id not in keys:
+                continue
+            iv, ciphertext = (base64.b64decode(part) for part in bundle.split(";"))
+            try:
+                plain = unpad(AES.new(keys[key_id], AES.MODE_CBC, iv).decrypt(ciphertext), 16)
+                entries += json.loads(plain)
+            except ValueError:  # another key under the same name: nothing to carry over
+                continue
+        return entries
 
     def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
         encryption = getattr(page, "encryptcontent", None)
@@ -174,7 +264,10 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def on_post_build(self, config: Any, **kwargs: Any) -> None:
         if not (self.setup["search_plugin_found"] and self.config["search_index"] == "dynamically"):
             return super().on_post_build(config, **kwargs)
-        self._encrypt_search_index(Path(config["site_dir"]) / "search")
+        if not getattr(config["plugins"].get("i18n"), "building", False):
+            # static-i18n builds the other languages inside the first one's post_build, then
+            # writes the index of all languages: only that one is encrypted, once.
+            self._encrypt_search_index(Path(config["site_dir"]) / "search")
         # The index is done; upstream's own pass over it would compare every entry with
         # every protected page.
         self.setup["search_plugin_found"] = False

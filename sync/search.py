@@ -76,7 +76,6 @@ _VOID = frozenset(
 )
 _RAW_TEXT = frozenset({"script", "style"})  # their content is not markup
 _SKIPPED = frozenset({"script", "style", "object"})
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -173,4 +172,4 @@ def _end(
 
 
 def _squeezed(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # as a \s+ pattern would, several times faster

@@ -56,8 +56,9 @@ class Archive:
         shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy(ROOT / "content" / "categories.yml", self.content / "categories.yml")
         self.write_yaml("roster.yml", ROSTER)
+        (self.content / "pages").mkdir()
         for language in ("en", "fr", "es"):
-            (self.content / f"protocol.{language}.md").write_text(
+            (self.content / "pages" / f"protocol.{language}.md").write_text(
                 f"---\ntitle: Protocol {language}\n---\n\nRules of the forum ({language}).\n",
                 encoding="utf-8",
             )

@@ -30,13 +30,23 @@ def archive(tmp_path: Path) -> Archive:
     return Archive(tmp_path / "forum")
 
 
+@pytest.fixture
+def credentials_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where $FORUM_CREDENTIALS points, outside the test's checkout (for a test to write)."""
+    path = tmp_path / "secrets" / "credentials.yml"
+    path.parent.mkdir()
+    monkeypatch.setenv("FORUM_CREDENTIALS", str(path))
+    return path
+
+
 class BuiltSite:
     """A built site, read page by page as parsed HTML, as a signed-in reader sees it:
     encrypted pages are opened with the keys of the delegation `user`."""
 
-    def __init__(self, site_dir: Path, user: str = "BR") -> None:
+    def __init__(self, site_dir: Path, user: str = "BR", password: str | None = None) -> None:
         self.dir = site_dir
         self.user = user
+        self.password = password or demo_password(user)
         self._keys: dict[str, str] | None = None
 
     def raw(self, url: str) -> str:
@@ -48,8 +58,8 @@ class BuiltSite:
     def keys(self) -> dict[str, str]:
         """The keys the reader's credential unlocks (signing in costs a key derivation)."""
         if self._keys is None:
-            keys = sign_in(self.raw(""), self.user, demo_password(self.user))
-            assert keys, f"the demo credential of {self.user} opens nothing"
+            keys = sign_in(self.raw(""), self.user, self.password)
+            assert keys, f"the credential of {self.user} opens nothing"
             self._keys = keys
         return self._keys
 

@@ -162,14 +162,6 @@ def test_a_wrong_password_or_unknown_user_opens_nothing(demo_site: BuiltSite) ->
     assert sign_in(page, "XX", demo_password("XX")) is None
 
 
-@pytest.fixture
-def credentials_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "secrets" / "credentials.yml"
-    path.parent.mkdir()
-    monkeypatch.setenv("FORUM_CREDENTIALS", str(path))
-    return path
-
-
 def test_a_revoked_delegation_is_refused_after_the_rebuild_even_with_a_saved_key(
     archive: Archive, credentials_file: Path
 ) -> None:
@@ -184,7 +176,7 @@ def test_a_revoked_delegation_is_refused_after_the_rebuild_even_with_a_saved_key
     page = (second / "fr/index.html").read_text()
 
     assert sign_in(page, "BR", STRONG["BR"]) is None, "the password no longer opens anything"
-    assert open_page(page, saved_keys) is None, "content keys are drawn afresh at every build"
+    assert open_page(page, saved_keys) is None, "content keys are drawn afresh when credentials change"
     assert open_page(page, sign_in(page, "FR", STRONG["FR"]))
 
 

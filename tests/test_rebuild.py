@@ -1,0 +1,190 @@
+"""A rebuild after a sync builds the topics that changed and copies the others' pages from
+the site it replaces (sync.incremental), with content keys kept while the credentials stay
+the same (sync.encryption)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from archive import STRONG, Archive, write_credentials
+from conftest import BuiltSite
+from decrypt import open_page, open_search_index, sign_in
+
+from sync.build import BuildError, build_site
+from sync.encryption import CONTENT_KEY_DAYS, _still_usable
+from sync.pages import topic_slug
+
+NEW_REPLY = "Our office trained forty examiners after the first build"
+
+
+def pages(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("index.html")}
+
+
+def topic_pages(topic_id: str) -> list[str]:
+    slug = topic_slug(topic_id)
+    return [f"{prefix}topics/{slug}/index.html" for prefix in ("", "fr/", "es/")]
+
+
+@pytest.fixture
+def forum(archive: Archive, credentials_file: Path) -> Archive:
+    """Three topics with replies, and two delegations."""
+    for n, title in enumerate(["Patent offices", "Trademark search", "Copyright levies"], start=1):
+        topic = archive.topic(f"D_{n}", title, f"2026-W4{n}", 7 * n)
+        archive.reply(topic, f"DC_{n}", "br-ana", "BR", 7 * n + 1, f"Brazil's view on {title.lower()}.")
+    write_credentials(credentials_file, STRONG)
+    return archive
+
+
+def add_reply(archive: Archive, topic_id: str, body: str = NEW_REPLY) -> None:
+    folder = next((archive.content / "topics").glob(f"*-{topic_id.lower()}"))
+    (folder / "DC_new.md").write_text(
+        f"---\nid: DC_new\nauthor: fr-luc\nmember_state: FR\nlanguage: en\n"
+        f"date: 2026-10-30T10:00:00Z\n---\n\n{body}\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_new_reply_rebuilds_its_topic_and_copies_every_other_topic_page(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+
+    add_reply(forum, "D_2")
+    build_site(forum.project)
+    after = pages(site)
+
+    for path in topic_pages("D_1") + topic_pages("D_3"):
+        assert after[path] == before[path], f"{path} was copied over, not built again"
+    for path in topic_pages("D_2"):
+        assert after[path] != before[path], path
+    reader = BuiltSite(site, "BR", STRONG["BR"])
+    for language in ("", "fr/", "es/"):
+        assert NEW_REPLY in reader.text(f"{language}topics/{topic_slug('D_2')}/")
+        assert "Brazil's view on patent offices." in reader.text(f"{language}topics/{topic_slug('D_1')}/")
+    assert sorted(after) == sorted(before), "no page lost or added"
+
+
+def test_copied_pages_stay_in_the_encrypted_search_index_and_out_of_the_public_one(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    add_reply(forum, "D_2")
+    build_site(forum.project)
+
+    keys = sign_in((site / "index.html").read_text(), "BR", STRONG["BR"])
+    assert keys
+    entries = open_search_index(site, keys)
+    locations = {entry["location"] for entry in entries}
+    for language in ("", "fr/", "es/"):
+        assert f"{language}topics/{topic_slug('D_1')}/" in locations, "a copied page is searchable"
+    texts = " ".join(entry["text"] for entry in entries)
+    assert NEW_REPLY in texts and "view on copyright levies." in texts
+    public = json.loads((site / "search" / "search_index.json").read_text())
+    assert public["docs"] and all("protocol/" in entry["location"] for entry in public["docs"])
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert NEW_REPLY.encode() not in everything
+    assert b"Brazil's view" not in everything
+
+
+def test_a_credential_change_draws_new_keys_and_rebuilds_every_page(
+    forum: Archive, credentials_file: Path
+) -> None:
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+    saved = sign_in((site / "index.html").read_text(), "BR", STRONG["BR"])
+
+    write_credentials(credentials_file, {"FR": STRONG["FR"]})
+    build_site(forum.project)
+
+    after = pages(site)
+    assert all(after[path] != before[path] for path in before if "protocol" not in path)
+    page = (site / topic_pages("D_1")[0]).read_text()
+    assert open_page(page, saved) is None, "a key saved before the revocation opens nothing"
+    assert open_page(page, sign_in(page, "FR", STRONG["FR"]))
+
+
+def test_an_unchanged_archive_rebuilt_keeps_its_keys_and_copies_every_topic(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    saved = sign_in((site / "index.html").read_text(), "BR", STRONG["BR"])
+    before = pages(site)
+
+    build_site(forum.project)
+
+    after = pages(site)
+    assert all(after[p] == before[p] for t in ("D_1", "D_2", "D_3") for p in topic_pages(t))
+    assert open_page((site / "fr/index.html").read_text(), saved), "the same keys open the new home page"
+
+
+def test_an_erased_topic_is_gone_from_the_rebuilt_site(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    for path in next((forum.content / "topics").glob("*-d_3")).iterdir():
+        path.unlink()
+    next((forum.content / "topics").glob("*-d_3")).rmdir()
+
+    build_site(forum.project)
+
+    assert not [p for p in topic_pages("D_3") if (site / p).exists()]
+    assert all((site / p).exists() for p in topic_pages("D_1"))
+
+
+def test_a_failed_rebuild_leaves_the_site_and_what_it_was_built_from(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+    manifest = next(p for p in (forum.root.parent / "secrets").iterdir() if p.name.endswith(".pages.json"))
+    recorded = manifest.read_bytes()
+    folder = next((forum.content / "topics").glob("*-d_2"))
+    (folder / "DC_bad.md").write_text("---\nid: DC_bad\n---\n\nNo author.\n", encoding="utf-8")
+
+    with pytest.raises(BuildError):
+        build_site(forum.project)
+
+    assert pages(site) == before
+    assert manifest.read_bytes() == recorded
+    (folder / "DC_bad.md").unlink()
+    add_reply(forum, "D_2")
+    build_site(forum.project)
+    assert NEW_REPLY in BuiltSite(site, "BR", STRONG["BR"]).text(f"topics/{topic_slug('D_2')}/")
+
+
+def test_a_site_built_by_mkdocs_alone_is_never_copied_from(forum: Archive) -> None:
+    """`mkdocs build` writes the site without the manifest: the next `forum build` cannot
+    know what the pages were made from, so it builds them all."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site = build_site(forum.project).site_dir
+    add_reply(forum, "D_1", "Written before MkDocs ran on its own")
+    mkdocs_build(load_config(str(forum.project.mkdocs_yml), site_dir=str(site)))
+    (next((forum.content / "topics").glob("*-d_1")) / "DC_new.md").unlink()
+
+    build_site(forum.project)
+
+    assert "Written before MkDocs ran on its own" not in BuiltSite(site, "BR", STRONG["BR"]).text(
+        f"topics/{topic_slug('D_1')}/"
+    )
+
+
+def test_kept_keys_serve_only_for_the_same_credentials_and_for_a_week() -> None:
+    today = date(2026, 11, 25)
+    levels = {"forum": {"id": "1", "key": b"k"}}
+    kept = {"credentials": "c", "since": "2026-11-20", "levels": {"forum": ["1", "6b"]}}
+    assert _still_usable(kept, "c", levels, today)
+    assert not _still_usable(kept, "other credentials", levels, today)
+    assert not _still_usable(kept, "c", {**levels, "topic-x": {"id": "2", "key": b"g"}}, today)
+    old = {**kept, "since": (today - timedelta(days=CONTENT_KEY_DAYS)).isoformat()}
+    assert not _still_usable(old, "c", levels, today)
+    assert not _still_usable({"since": "not a date"}, "c", levels, today)
+    assert not _still_usable(None, "c", levels, today)
+
+
+def test_a_full_build_copies_nothing_and_says_how_many_pages_a_rebuild_copied(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+
+    full = build_site(forum.project, full=True)
+    assert full.copied == 0
+    assert all(pages(site)[p] != before[p] for t in ("D_1", "D_2", "D_3") for p in topic_pages(t))
+
+    add_reply(forum, "D_2")
+    assert build_site(forum.project).copied == 6, "two topics in three languages"
