@@ -23,7 +23,6 @@ from sync.config import Project, forum_languages
 from sync.content import load_forum_cached
 from sync.credentials import CredentialError
 from sync.encryption import NAME as ENCRYPTION
-from sync.encryption import ForumEncryption, page_of
 from sync.interface import Interface
 from sync.invitations import load_register
 from sync.model import ContentError, Forum
@@ -50,6 +49,9 @@ if not any(isinstance(f, _OwnSearchFilter) for f in _encryptcontent_log.filters)
 
 def _forum(config: MkDocsConfig) -> Forum:
     """The archive in content/, read again only when it changed."""
+    rebuild = incremental.current()
+    if rebuild is not None:  # `forum build` read it just before MkDocs started
+        return rebuild.forum
     return load_forum_cached(_content(config), forum_languages(Path(config.config_file_path)))
 
 
@@ -179,10 +181,10 @@ def _carried_topics(config: MkDocsConfig) -> frozenset[str]:
     return rebuild.carried
 
 
-@event_priority(-50)  # before static-i18n (-100) keeps this language's search entries
+@event_priority(-50)  # before the forum's encryptcontent (-200) writes the search index
 def on_post_build(config: MkDocsConfig) -> None:
     """Copy this language's pages of unchanged topics from the previous site, with their
-    search entries, encrypted again with the same (kept) keys."""
+    entries of the encrypted search index (the keys are the same)."""
     rebuild = incremental.current()
     if rebuild is None or not rebuild.carried:
         return
@@ -195,31 +197,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     ]
     if not pages:
         return
-    encryption = config.plugins[ENCRYPTION]
-    entries = _previous_search_entries(rebuild, encryption)
-    index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
-    paths = []
-    for page in pages:
-        path = incremental.page_path(page.url, language, default)
-        location = path.removesuffix("index.html")
-        encryption.protect_carried_page(location, _protection().level_of(page.kind, page.key))
-        index.entries.extend(entries.get(location, []))
-        paths.append(path)
+    paths = [incremental.page_path(page.url, language, default) for page in pages]
     incremental.carry(rebuild, paths)
-
-
-def _previous_search_entries(
-    rebuild: incremental.Rebuild, encryption: ForumEncryption
-) -> dict[str, list[dict]]:
-    """The previous site's search entries, by page, read once per build."""
-    if "entries" not in _cache or _cache.get("entries_of") is not rebuild:
-        by_page: dict[str, list[dict]] = {}
-        for entry in encryption.open_search_index(
-            rebuild.previous / "search" / "encrypted_search_index.json"
-        ):
-            by_page.setdefault(page_of(entry["location"]), []).append(entry)
-        _cache["entries"], _cache["entries_of"] = by_page, rebuild
-    return _cache["entries"]  # type: ignore[return-value]
+    config.plugins[ENCRYPTION].carry_search_entries(  # type: ignore[attr-defined]
+        rebuild.previous / "search" / "encrypted_search_index.json",
+        [path.removesuffix("index.html") for path in paths],
+    )
 
 
 # MkDocs names a hook's events by function; one event with two priorities needs this.

@@ -24,7 +24,7 @@ from . import incremental
 from .config import Project
 from .content import load_forum_cached
 from .credentials import CredentialError
-from .model import ContentError
+from .model import ContentError, Forum
 from .protection import DEMO_ENVIRONMENT, protection_for_build
 
 
@@ -42,7 +42,7 @@ class BuildReport:
     copied: int = 0  # pages of unchanged topics copied from the previous site
 
 
-def check_before_build(project: Project) -> None:
+def check_before_build(project: Project) -> Forum:
     """Read content/ and the credentials before MkDocs starts, for a message without
     MkDocs' noise: a broken file or missing credentials stop here."""
     try:
@@ -50,6 +50,7 @@ def check_before_build(project: Project) -> None:
         protection_for_build(forum, project.root)
     except (ContentError, CredentialError) as error:
         raise BuildError(str(error)) from None
+    return forum
 
 
 @contextmanager
@@ -81,13 +82,14 @@ def build_site(
 
 def _build(project: Project, target: Path, strict: bool, full: bool) -> BuildReport:
     started = time.perf_counter()
-    check_before_build(project)
+    forum = check_before_build(project)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
         config = load_config(str(project.mkdocs_yml), site_dir=str(staging), strict=strict)
         # Pages of unchanged topics may be copied from the site this build replaces.
-        with incremental.rebuilding(previous=target, staging=staging, full=full) as rebuild:
+        # The archive just read serves every language (not walked again for each).
+        with incremental.rebuilding(target, staging, forum, full) as rebuild:
             mkdocs_build(config)
     except (Abort, PluginError, ConfigurationError) as error:
         shutil.rmtree(staging, ignore_errors=True)

@@ -27,7 +27,6 @@ These are the changes we would propose upstream; until then they live here.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import json
@@ -39,8 +38,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from Crypto.Cipher import AES
-from Crypto.Util.Padding import unpad
 from encryptcontent import plugin as upstream
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -152,20 +149,24 @@ def page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
+Bundles = dict[str, dict[str, str]]  # key id → page → "iv;ciphertext" of its entries
+
+
 def split_search_index(
     entries: list[dict[str, Any]], locations: Mapping[str, tuple[bytes | None, str]]
-) -> tuple[list[dict[str, Any]], dict[str, tuple[bytes, list[dict[str, Any]]]]]:
-    """Public entries, and the protected ones grouped by the key of their page's level."""
+) -> tuple[list[dict[str, Any]], dict[str, tuple[bytes, dict[str, list[dict[str, Any]]]]]]:
+    """Public entries, and the protected ones by the key of their page's level, then by page."""
     public: list[dict[str, Any]] = []
-    protected: dict[str, tuple[bytes, list[dict[str, Any]]]] = {}
+    protected: dict[str, tuple[bytes, dict[str, list[dict[str, Any]]]]] = {}
     for entry in entries:
-        page = locations.get(page_of(entry["location"]))
-        if page is None:
+        page = page_of(entry["location"])
+        level = locations.get(page)
+        if level is None:
             public.append(entry)
             continue
-        key, key_id = page
+        key, key_id = level
         if key is not None:
-            protected.setdefault(key_id, (key, []))[1].append(entry)
+            protected.setdefault(key_id, (key, {}))[1].setdefault(page, []).append(entry)
     return public, protected
 
 
@@ -220,31 +221,20 @@ class ForumEncryption(upstream.encryptContentPlugin):
             self.setup["cache"][_KEPT_KEYS] = kept
         self.setup["forum_keys"] = hashlib.sha256(f"{credentials} {kept['since']}".encode()).hexdigest()
 
-    def protect_carried_page(self, location: str, level: str) -> None:
-        """A page copied from the last build (same keys): its search entries are encrypted
-        with its level's key like those of the pages built now."""
-        entry = self.setup["level_keys"][level]
-        self.setup["locations"][location] = (entry["key"], entry["id"])
-
-    def open_search_index(self, index_file: Path) -> list[dict[str, Any]]:
-        """The entries of an earlier build's encrypted search index that this build's keys
-        open (all of them when the keys were kept)."""
-        try:
-            bundles = json.loads(index_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return []
-        keys = {entry["id"]: entry["key"] for entry in self.setup["level_keys"].values()}
-        entries: list[dict[str, Any]] = []
-        for key_id, bundle in bundles.items():
-            if key_id not in keys:
-                continue
-            iv, ciphertext = (base64.b64decode(part) for part in bundle.split(";"))
+    def carry_search_entries(self, previous_index: Path, pages: list[str]) -> None:
+        """Pages copied from the last build (same keys): their encrypted search entries are
+        copied too, from that build's index, not decrypted and encrypted again."""
+        previous: Bundles = self.setup.setdefault("previous_bundles", {})
+        if not previous:
             try:
-                plain = unpad(AES.new(keys[key_id], AES.MODE_CBC, iv).decrypt(ciphertext), 16)
-                entries += json.loads(plain)
-            except ValueError:  # another key under the same name: nothing to carry over
-                continue
-        return entries
+                previous.update(json.loads(previous_index.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                return  # no index to copy from: those pages are found by no search until rebuilt
+        carried: Bundles = self.setup.setdefault("carried_bundles", {})
+        for key_id, bundles in previous.items():
+            for page in pages:
+                if page in bundles:
+                    carried.setdefault(key_id, {})[page] = bundles[page]
 
     def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
         encryption = getattr(page, "encryptcontent", None)
@@ -278,16 +268,21 @@ class ForumEncryption(upstream.encryptContentPlugin):
 
     def _encrypt_search_index(self, folder: Path) -> None:
         """search_index.json keeps the public pages' entries; encrypted_search_index.json
-        has the others, one bundle per level, encrypted with that level's content key."""
+        has the others, one bundle per page, encrypted with its level's content key and
+        filed under that key's name: a reader's browser opens only the pages of its
+        language, and a rebuild copies the bundles of the pages it copied."""
         index_path = folder / "search_index.json"
         try:
             index = json.loads(index_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise PluginError(f"{index_path}: cannot read the search index to encrypt it ({error})") from None
         index["docs"], protected = split_search_index(index["docs"], self.setup["locations"])
-        bundles = {
-            key_id: ";".join(self.__encrypt_text__(json.dumps(entries), key))
-            for key_id, (key, entries) in protected.items()
+        bundles: Bundles = {
+            key_id: dict(pages) for key_id, pages in self.setup.get("carried_bundles", {}).items()
         }
+        for key_id, (key, pages) in protected.items():
+            for page, entries in pages.items():
+                text = json.dumps(entries, ensure_ascii=False)  # UTF-8: accents in one or two bytes
+                bundles.setdefault(key_id, {})[page] = ";".join(self.__encrypt_text__(text, key))
         index_path.write_text(json.dumps(index), encoding="utf-8")
         (folder / "encrypted_search_index.json").write_text(json.dumps(bundles), encoding="utf-8")

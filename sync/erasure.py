@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import load_forum, write_post
+from .content import forget_read_topics, load_forum, write_post
 from .files import write_atomically
 from .github import Discussion, DiscussionComment
 from .model import ContentError, Forum, Post, Proposal, Topic
@@ -152,6 +152,7 @@ def erase_post(
             rethreaded.append(reply.id)
     for path in removed:
         path.unlink()
+    forget_read_topics(content)  # the copy of the archive kept for builds held the post too
     save_tombstones(content, [*tombstones, Tombstone(post.id, today, asked_by)])
     return Erasure(post.id, removed, rethreaded, on_github)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ class Rebuild:
 
     previous: Path  # the site being replaced (it may not exist)
     staging: Path  # where this build writes; becomes the site on success
+    forum: Forum  # the archive, as read when the build began
     full: bool = False  # build every page, copy none
     manifest_file: Path | None = None
     site: str = ""  # this build's fingerprint of the site as a whole
@@ -60,10 +62,10 @@ _current: Rebuild | None = None
 
 
 @contextmanager
-def rebuilding(previous: Path, staging: Path, full: bool = False) -> Iterator[Rebuild]:
+def rebuilding(previous: Path, staging: Path, forum: Forum, full: bool = False) -> Iterator[Rebuild]:
     """While `forum build` runs MkDocs: pages of unchanged topics may be carried over."""
     global _current
-    _current = Rebuild(previous, staging, full)
+    _current = Rebuild(previous, staging, forum, full)
     try:
         yield _current
     finally:
@@ -144,7 +146,12 @@ def carry(rebuild: Rebuild, paths: list[str]) -> None:
     for path in paths:
         target = rebuild.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(rebuild.previous / path, target)
+        try:
+            # A second name for the same file: the previous site is removed once the new
+            # one is in place, and nothing writes to a copied page.
+            os.link(rebuild.previous / path, target)
+        except OSError:  # another file system
+            shutil.copy2(rebuild.previous / path, target)
     rebuild.copied += len(paths)
 
 

@@ -37,9 +37,20 @@ def build_as_of() -> date | None:
         raise ContentError(AS_OF_ENVIRONMENT, None, expected) from None
 
 
+_computed: tuple[Forum, date | None, Statistics] | None = None
+
+
+def _figures(forum: Forum, as_of: date | None) -> Statistics:
+    """The figures, computed once for every language of a build (they do not depend on it)."""
+    global _computed
+    if _computed is None or _computed[0] is not forum or _computed[1] != as_of:
+        _computed = (forum, as_of, compute(forum, as_of))
+    return _computed[2]
+
+
 def statistics_html(forum: Forum, page_url: str, t: Interface, as_of: date | None = None) -> str:
     """The statistics page's HTML in `t`'s language."""
-    stats = compute(forum, as_of or build_as_of())
+    stats = _figures(forum, as_of or build_as_of())
     all_tables = tables(forum, stats, t)
     moderator = {table.name for table in moderator_tables(forum, stats, t)}
     drawn = _charts(stats, forum, t)

@@ -77,8 +77,9 @@ def open_search_index(site: Path, keys: dict[str, str]) -> list[dict]:
     """The search entries the keys open, from search/encrypted_search_index.json."""
     index = json.loads((site / "search" / "encrypted_search_index.json").read_text(encoding="utf-8"))
     entries: list[dict] = []
-    for key_id, bundle in index.items():
+    for key_id, pages in index.items():
         if key_id in keys:
-            iv, ciphertext = bundle.split(";")
-            entries += json.loads(_aes(bytes.fromhex(keys[key_id]), iv, ciphertext).decode())
+            for bundle in pages.values():
+                iv, ciphertext = bundle.split(";")
+                entries += json.loads(_aes(bytes.fromhex(keys[key_id]), iv, ciphertext).decode())
     return entries

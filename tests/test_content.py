@@ -9,7 +9,8 @@ from archive import Archive, moment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.content import load_forum, read_file, write_post
+from sync import content as content_module
+from sync.content import load_forum, read_file, topics_cache, write_post
 from sync.model import ContentError, Reply
 
 LANGUAGES = ("en", "fr", "es")
@@ -242,3 +243,38 @@ def test_any_body_round_trips_through_a_file(tmp_path: Path, body: str) -> None:
         lines.pop(0)
     assert read_back == "\n".join(lines).rstrip()
     assert fields.text("id") == "DC_x"
+
+
+def test_topics_read_by_a_build_are_read_again_only_when_their_files_change(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = archive.topic("D_a", "A topic", "2026-W40", 1)
+    archive.topic("D_b", "Another topic", "2026-W41", 8)
+    load_forum(archive.content, LANGUAGES, remember=True)
+    assert topics_cache(archive.content).is_file()
+    assert not (archive.content / ".cache").exists(), "kept beside content/, not in it"
+    read: list[str] = []
+    real_read_topic = content_module.read_topic
+    monkeypatch.setattr(
+        content_module, "read_topic", lambda f, k: read.append(f.name) or real_read_topic(f, k)
+    )
+
+    assert [t.id for t in load_forum(archive.content, LANGUAGES, remember=True).topics] == ["D_b", "D_a"]
+    assert read == [], "nothing changed: nothing read"
+
+    archive.reply(first, "DC_1", "br-ana", "BR", 2, "A new reply.")
+    forum = load_forum(archive.content, LANGUAGES, remember=True)
+    assert read == [first.path.parent.name]
+    assert [r.body for r in forum.topics[1].replies] == ["A new reply."]
+
+    (first.path.parent / "DC_1.md").write_text("---\nid: DC_1\n---\n\nNo author.\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="author"):
+        load_forum(archive.content, LANGUAGES, remember=True)
+
+
+def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
+    archive.topic("D_a", "A topic", "2026-W40", 1)
+    topics_cache(archive.content).parent.mkdir(parents=True)
+    topics_cache(archive.content).write_bytes(b"not a pickle")
+
+    assert [t.id for t in load_forum(archive.content, LANGUAGES, remember=True).topics] == ["D_a"]

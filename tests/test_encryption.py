@@ -79,8 +79,12 @@ def test_search_entries_go_with_their_page_key_or_stay_public():
     ]
     public, protected = split_search_index(entries, locations)
     assert [e["title"] for e in public] == ["Another page whose address starts alike", "Usage protocol"]
-    assert {key_id: (key, [e["title"] for e in found]) for key_id, (key, found) in protected.items()} == {
-        "k1": (b"home", ["Home", "Latest"]),
-        "k2": (b"forum", ["Topic", "Reply"]),
-        "k3": (b"guest", ["Guest copy"]),
+    titles = {
+        key_id: (key, {page: [e["title"] for e in found] for page, found in pages.items()})
+        for key_id, (key, pages) in protected.items()
+    }
+    assert titles == {
+        "k1": (b"home", {"": ["Home", "Latest"]}),
+        "k2": (b"forum", {"topics/t1/": ["Topic", "Reply"]}),
+        "k3": (b"guest", {"guests/g/": ["Guest copy"]}),
     }

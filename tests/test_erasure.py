@@ -15,7 +15,7 @@ from syncworld import REPOSITORY, World
 
 from sync.build import build_site
 from sync.cli import main
-from sync.content import read_file
+from sync.content import read_file, topics_cache
 from sync.erasure import MUTATIONS
 
 pytest_plugins = ["syncfixtures"]
@@ -152,6 +152,18 @@ def test_a_hidden_post_unhidden_on_github_stays_out_thanks_to_its_tombstone(worl
 def test_the_mutations_are_valid_against_githubs_schema() -> None:
     for mutation in MUTATIONS:
         assert validate_query(mutation) == [], mutation
+
+
+def test_erasing_a_post_removes_the_topics_a_build_kept_read(world: World, tmp_path: Path) -> None:
+    _, ana, _ = a_reply_with_a_secret(world)
+    build_site(world.archive.project, tmp_path / "site", demo=True)
+    kept = topics_cache(world.archive.content)
+    assert SECRET.encode() in kept.read_bytes()
+
+    status, output = forum(world, "erase", ana.id, "--requested-by", "br")
+
+    assert status == 0, output
+    assert not kept.exists()
 
 
 def test_an_erased_proposal_is_deleted_on_github_and_a_full_sync_leaves_it_out(world: World) -> None:

@@ -1,7 +1,7 @@
 // The forum's search, run in the reader's browser. The search index is encrypted per page
-// by encryptcontent (search/encrypted_search_index.json, one bundle per key); this script
-// opens the bundles whose keys the reader holds since signing in (sessionStorage), keeps
-// the entries of the page's language, and searches them with MiniSearch (vendored, pinned).
+// (search/encrypted_search_index.json: key name → page → bundle, see sync/encryption.py);
+// this script opens the bundles of the page's language whose keys the reader holds since
+// signing in (sessionStorage), and searches them with MiniSearch (vendored, pinned).
 // A guest therefore searches only the topic they were invited to.
 (function () {
   "use strict";
@@ -15,9 +15,12 @@
     return Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
   }
 
+  const cryptoKeys = {};
+
   async function decrypt(keyHex, bundle) {
     const parts = bundle.split(";");
-    const key = await crypto.subtle.importKey("raw", fromHex(keyHex), "AES-CBC", false, ["decrypt"]);
+    cryptoKeys[keyHex] = cryptoKeys[keyHex] || crypto.subtle.importKey("raw", fromHex(keyHex), "AES-CBC", false, ["decrypt"]);
+    const key = await cryptoKeys[keyHex];
     const clear = await crypto.subtle.decrypt({ name: "AES-CBC", iv: fromBase64(parts[0]) }, key, fromBase64(parts[1]));
     return new TextDecoder().decode(clear);
   }
@@ -59,19 +62,21 @@
     const entries = {};
     const pageTitles = {};
     let opened = 0;
-    for (const [keyId, bundle] of Object.entries(index)) {
+    for (const [keyId, pages] of Object.entries(index)) {
       const key = sessionStorage.getItem(keyId);
       if (!key) continue;
-      try {
-        for (const entry of JSON.parse(await decrypt(key, bundle))) {
-          if (!inLanguage(form, entry.location)) continue;
-          const title = plain(entry.title);
-          if (!entry.location.includes("#")) pageTitles[entry.location] = title;
-          entries[entry.location] = { location: entry.location, title: title, text: plain(entry.text) };
+      for (const [page, bundle] of Object.entries(pages)) {
+        if (!inLanguage(form, page)) continue; // only this language's pages are opened
+        try {
+          for (const entry of JSON.parse(await decrypt(key, bundle))) {
+            const title = plain(entry.title);
+            if (!entry.location.includes("#")) pageTitles[entry.location] = title;
+            entries[entry.location] = { location: entry.location, title: title, text: plain(entry.text) };
+          }
+          opened += 1;
+        } catch (error) {
+          // A key from an earlier build opens nothing: skip it, the reader signs in again.
         }
-        opened += 1;
-      } catch (error) {
-        // A key from an earlier build opens nothing: skip it, the reader signs in again.
       }
     }
     if (!opened) return null;
