@@ -118,7 +118,8 @@ def forget_read_topics(content: Path) -> None:
 _Signature = tuple[tuple[str, int, int], ...]
 
 
-def _signature(folder: Path) -> _Signature:
+def folder_signature(folder: Path) -> _Signature:
+    """The names, modification times and sizes of a folder's files: any edit changes it."""
     with os.scandir(folder) as entries:
         found = [(e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file()]
     return tuple(sorted(found))
@@ -139,7 +140,7 @@ def _read_topics_remembered(content: Path, folders: list[Path], known: Known) ->
     before: dict[str, tuple[_Signature, Topic]] = saved.get("topics", {})
     now: dict[str, tuple[_Signature, Topic]] = {}
     for folder in folders:
-        signature = _signature(folder)
+        signature = folder_signature(folder)
         kept = before.get(str(folder))
         now[str(folder)] = kept if kept and kept[0] == signature else (signature, read_topic(folder, known))
     if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+from .content import folder_signature
 from .model import Forum, Topic
 
 # Whose code shapes a page: a new version of any of these rebuilds every page.
@@ -109,8 +110,10 @@ def site_fingerprint(forum: Forum, project_root: Path, keys: str, demo: bool) ->
 
 
 def topic_fingerprint(topic: Topic, guest_level: str | None) -> str:
-    """A topic with its replies and translations, and whether guests read a copy of it."""
-    return _digest(repr(topic), f"guests={guest_level}")
+    """A topic's files (opening post, replies, translations) as the file system describes
+    them, the test the topics cache makes too, and whether guests read a copy of it.
+    Whatever else a topic page shows is in the site's fingerprint."""
+    return _digest(repr(folder_signature(topic.path.parent)), topic.id, f"guests={guest_level}")
 
 
 def page_path(url: str, language: str, default_language: str) -> str:
