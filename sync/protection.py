@@ -4,8 +4,9 @@ Every page with forum content is encrypted in the reader's browser (AES, keys de
 from passwords with PBKDF2). Pages are grouped in levels, each with its own random key:
 the whole forum is one level, opened by every delegation; a topic to which a guest is
 invited also has a copy of its own (`guests/<code>/`), a level opened by its guests
-alone, so that a guest's credential opens that topic and nothing else. Content keys are drawn afresh at
-each build, so a key kept from before a revocation opens nothing built after it.
+alone, so that a guest's credential opens that topic and nothing else. Content keys are drawn
+afresh whenever the credentials change, and at least weekly (sync.encryption), so a key kept
+from before a revocation opens nothing built after it.
 """
 
 from __future__ import annotations
