@@ -232,6 +232,8 @@ class ForumEncryption(upstream.encryptContentPlugin):
                 return  # no index to copy from: those pages are found by no search until rebuilt
         carried: Bundles = self.setup.setdefault("carried_bundles", {})
         for key_id, bundles in previous.items():
+            if not isinstance(bundles, dict):  # an index of another shape: nothing to copy
+                continue
             for page in pages:
                 if page in bundles:
                     carried.setdefault(key_id, {})[page] = bundles[page]
