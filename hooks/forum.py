@@ -200,7 +200,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     paths = [incremental.page_path(page.url, language, default) for page in pages]
     incremental.carry(rebuild, paths)
     config.plugins[ENCRYPTION].carry_search_entries(  # type: ignore[attr-defined]
-        rebuild.previous / "search" / "encrypted_search_index.json",
+        rebuild.previous / "search",
         [path.removesuffix("index.html") for path in paths],
     )
 

@@ -27,10 +27,12 @@ These are the changes we would propose upstream; until then they live here.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +40,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from Crypto.Cipher import AES
+from Crypto.Random import get_random_bytes
+from Crypto.Util.Padding import pad
 from encryptcontent import plugin as upstream
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -221,19 +226,21 @@ class ForumEncryption(upstream.encryptContentPlugin):
             self.setup["cache"][_KEPT_KEYS] = kept
         self.setup["forum_keys"] = hashlib.sha256(f"{credentials} {kept['since']}".encode()).hexdigest()
 
-    def carry_search_entries(self, previous_index: Path, pages: list[str]) -> None:
+    def carry_search_entries(self, previous_folder: Path, pages: list[str]) -> None:
         """Pages copied from the last build (same keys): their encrypted search entries are
         copied too, from that build's index, not decrypted and encrypted again."""
         previous: Bundles = self.setup.setdefault("previous_bundles", {})
         if not previous:
-            try:
-                previous.update(json.loads(previous_index.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                return  # no index to copy from: those pages are found by no search until rebuilt
+            for part in sorted(previous_folder.glob(search_index_name("*"))):
+                try:
+                    language_part = json.loads(part.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue  # a page without its entries is found by no search until rebuilt
+                for key_id, bundles in language_part.items():
+                    if isinstance(bundles, dict):
+                        previous.setdefault(key_id, {}).update(bundles)
         carried: Bundles = self.setup.setdefault("carried_bundles", {})
         for key_id, bundles in previous.items():
-            if not isinstance(bundles, dict):  # an index of another shape: nothing to copy
-                continue
             for page in pages:
                 if page in bundles:
                     carried.setdefault(key_id, {})[page] = bundles[page]
@@ -259,7 +266,10 @@ class ForumEncryption(upstream.encryptContentPlugin):
         if not getattr(config["plugins"].get("i18n"), "building", False):
             # static-i18n builds the other languages inside the first one's post_build, then
             # writes the index of all languages: only that one is encrypted, once.
-            self._encrypt_search_index(Path(config["site_dir"]) / "search")
+            i18n = config["plugins"].get("i18n")
+            languages = list(i18n.build_languages) if i18n else [config["theme"]["language"]]
+            default = i18n.default_language if i18n else languages[0]
+            self._encrypt_search_index(Path(config["site_dir"]) / "search", languages, default)
         # The index is done; upstream's own pass over it would compare every entry with
         # every protected page.
         self.setup["search_plugin_found"] = False
@@ -268,11 +278,12 @@ class ForumEncryption(upstream.encryptContentPlugin):
         finally:
             self.setup["search_plugin_found"] = True
 
-    def _encrypt_search_index(self, folder: Path) -> None:
-        """search_index.json keeps the public pages' entries; encrypted_search_index.json
-        has the others, one bundle per page, encrypted with its level's content key and
-        filed under that key's name: a reader's browser opens only the pages of its
-        language, and a rebuild copies the bundles of the pages it copied."""
+    def _encrypt_search_index(self, folder: Path, languages: list[str], default: str) -> None:
+        """search_index.json keeps the public pages' entries. The others go to one file per
+        language, `encrypted_search_index.<language>.json`, a bundle per page, compressed
+        then encrypted with its level's content key and filed under that key's name: a
+        reader's browser fetches and opens only its language's pages, and a rebuild copies
+        the bundles of the pages it copied."""
         index_path = folder / "search_index.json"
         try:
             index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -284,7 +295,32 @@ class ForumEncryption(upstream.encryptContentPlugin):
         }
         for key_id, (key, pages) in protected.items():
             for page, entries in pages.items():
-                text = json.dumps(entries, ensure_ascii=False)  # UTF-8: accents in one or two bytes
-                bundles.setdefault(key_id, {})[page] = ";".join(self.__encrypt_text__(text, key))
+                # Compressed first: a topic's text shrinks to about a third; ciphertext does not.
+                text = zlib.compress(json.dumps(entries, ensure_ascii=False).encode("utf-8"))
+                bundles.setdefault(key_id, {})[page] = _encrypt_bytes(text, key)
         index_path.write_text(json.dumps(index), encoding="utf-8")
-        (folder / "encrypted_search_index.json").write_text(json.dumps(bundles), encoding="utf-8")
+        by_language: dict[str, Bundles] = {language: {} for language in languages}
+        for key_id, pages in bundles.items():
+            for page, bundle in pages.items():
+                language = language_of(page, languages, default)
+                by_language.setdefault(language, {}).setdefault(key_id, {})[page] = bundle
+        for language, part in by_language.items():
+            (folder / search_index_name(language)).write_text(json.dumps(part), encoding="utf-8")
+
+
+def search_index_name(language: str) -> str:
+    """The encrypted search index of one language's pages."""
+    return f"encrypted_search_index.{language}.json"
+
+
+def language_of(page: str, languages: list[str], default: str) -> str:
+    """A page's language, from its address: `fr/topics/…` is French, `topics/…` the default."""
+    first = page.split("/", 1)[0]
+    return first if first in languages and first != default else default
+
+
+def _encrypt_bytes(data: bytes, key: bytes) -> str:
+    """AES-256-CBC with PKCS#7 padding, as encryptcontent does text: "iv;ciphertext", base64."""
+    iv = get_random_bytes(16)
+    ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(pad(data, 16, style="pkcs7"))
+    return f"{base64.b64encode(iv).decode()};{base64.b64encode(ciphertext).decode()}"

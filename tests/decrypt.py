@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import re
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -74,12 +75,14 @@ def open_part(html: str, bundle: str, keys: dict[str, str]) -> str:
 
 
 def open_search_index(site: Path, keys: dict[str, str]) -> list[dict]:
-    """The search entries the keys open, from search/encrypted_search_index.json."""
-    index = json.loads((site / "search" / "encrypted_search_index.json").read_text(encoding="utf-8"))
+    """The search entries the keys open, from search/encrypted_search_index.<language>.json
+    (compressed, then encrypted)."""
     entries: list[dict] = []
-    for key_id, pages in index.items():
-        if key_id in keys:
-            for bundle in pages.values():
-                iv, ciphertext = bundle.split(";")
-                entries += json.loads(_aes(bytes.fromhex(keys[key_id]), iv, ciphertext).decode())
+    for part in sorted((site / "search").glob("encrypted_search_index.*.json")):
+        for key_id, pages in json.loads(part.read_text(encoding="utf-8")).items():
+            if key_id in keys:
+                for bundle in pages.values():
+                    iv, ciphertext = bundle.split(";")
+                    clear = zlib.decompress(_aes(bytes.fromhex(keys[key_id]), iv, ciphertext))
+                    entries += json.loads(clear.decode("utf-8"))
     return entries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import PluginError
 
-from sync.encryption import encrypt_elements, split_search_index
+from sync.encryption import encrypt_elements, language_of, split_search_index
 
 TARGETS = {
     "md-nav": ["nav", "class"],
@@ -88,3 +88,12 @@ def test_search_entries_go_with_their_page_key_or_stay_public():
         "k2": (b"forum", {"topics/t1/": ["Topic", "Reply"]}),
         "k3": (b"guest", {"guests/g/": ["Guest copy"]}),
     }
+
+
+def test_a_pages_language_is_read_from_its_address():
+    languages = ["en", "fr", "es"]
+    assert language_of("fr/topics/ab12/", languages, "en") == "fr"
+    assert language_of("topics/ab12/", languages, "en") == "en"
+    assert language_of("", languages, "en") == "en"
+    assert language_of("en/", languages, "en") == "en"
+    assert language_of("ar/topics/ab12/", languages, "en") == "en", "a language not built"

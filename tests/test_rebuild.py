@@ -14,7 +14,7 @@ from conftest import BuiltSite
 from decrypt import open_page, open_search_index, sign_in
 
 from sync.build import BuildError, build_site
-from sync.encryption import CONTENT_KEY_DAYS, _still_usable
+from sync.encryption import CONTENT_KEY_DAYS, _still_usable, language_of
 from sync.pages import topic_slug
 
 NEW_REPLY = "Our office trained forty examiners after the first build"
@@ -80,6 +80,12 @@ def test_copied_pages_stay_in_the_encrypted_search_index_and_out_of_the_public_o
         assert f"{language}topics/{topic_slug('D_1')}/" in locations, "a copied page is searchable"
     texts = " ".join(entry["text"] for entry in entries)
     assert NEW_REPLY in texts and "view on copyright levies." in texts
+    for language, prefix in (("en", ""), ("fr", "fr/"), ("es", "es/")):
+        # A reader's browser fetches its language's file only.
+        part = json.loads((site / "search" / f"encrypted_search_index.{language}.json").read_text())
+        pages_in_file = {page for bundles in part.values() for page in bundles}
+        assert f"{prefix}topics/{topic_slug('D_1')}/" in pages_in_file
+        assert all(language_of(page, ["en", "fr", "es"], "en") == language for page in pages_in_file)
     public = json.loads((site / "search" / "search_index.json").read_text())
     assert public["docs"] and all("protocol/" in entry["location"] for entry in public["docs"])
     everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())

@@ -1,7 +1,8 @@
-// The forum's search, run in the reader's browser. The search index is encrypted per page
-// (search/encrypted_search_index.json: key name → page → bundle, see sync/encryption.py);
-// this script opens the bundles of the page's language whose keys the reader holds since
-// signing in (sessionStorage), and searches them with MiniSearch (vendored, pinned).
+// The forum's search, run in the reader's browser. The search index is encrypted per page,
+// one file per language (search/encrypted_search_index.<language>.json: key name → page →
+// compressed then encrypted entries, see sync/encryption.py); this script opens the bundles
+// whose keys the reader holds since signing in (sessionStorage), and searches them with
+// MiniSearch (vendored, pinned).
 // A guest therefore searches only the topic they were invited to.
 (function () {
   "use strict";
@@ -22,7 +23,8 @@
     cryptoKeys[keyHex] = cryptoKeys[keyHex] || crypto.subtle.importKey("raw", fromHex(keyHex), "AES-CBC", false, ["decrypt"]);
     const key = await cryptoKeys[keyHex];
     const clear = await crypto.subtle.decrypt({ name: "AES-CBC", iv: fromBase64(parts[0]) }, key, fromBase64(parts[1]));
-    return new TextDecoder().decode(clear);
+    const inflated = new Blob([clear]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return await new Response(inflated).text();
   }
 
   function loadScript(src) {
@@ -57,7 +59,7 @@
     const language = form.dataset.language;
     if (engines[language]) return engines[language];
     const root = form.dataset.root;
-    const response = await fetch(root + "search/encrypted_search_index.json");
+    const response = await fetch(root + "search/encrypted_search_index." + language + ".json");
     const index = await response.json();
     const entries = {};
     const pageTitles = {};
