@@ -144,11 +144,8 @@ def _read_topics_remembered(content: Path, folders: list[Path], known: Known) ->
         kept = before.get(str(folder))
         now[str(folder)] = kept if kept and kept[0] == signature else (signature, read_topic(folder, known))
     if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_name(f".{cache.name}.new")
-        temporary.write_bytes(pickle.dumps({"known": known, "topics": now}, pickle.HIGHEST_PROTOCOL))
-        temporary.chmod(0o600)
-        temporary.replace(cache)
+        kept_read = pickle.dumps({"known": known, "topics": now}, pickle.HIGHEST_PROTOCOL)
+        write_atomically(cache, kept_read, private=True)
     return [topic for _, topic in now.values()]
 
 

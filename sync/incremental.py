@@ -30,6 +30,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from .content import folder_signature
+from .files import write_atomically
 from .model import Forum, Topic
 
 # Whose code shapes a page: a new version of any of these rebuilds every page.
@@ -165,17 +166,14 @@ def save(rebuild: Rebuild, site_dir: Path) -> None:
     manifests = _load(rebuild.manifest_file)
     manifests.pop(str(rebuild.previous), None)
     manifests[str(site_dir)] = {"site": rebuild.site, "topics": rebuild.topics}
-    temporary = rebuild.manifest_file.with_name(rebuild.manifest_file.name + ".new")
-    temporary.write_text(json.dumps(manifests), encoding="utf-8")
-    temporary.chmod(0o600)
-    temporary.replace(rebuild.manifest_file)
+    write_atomically(rebuild.manifest_file, json.dumps(manifests), private=True)
 
 
 def forget(manifest_file: Path, site_dir: Path) -> None:
     """A site built by MkDocs alone no longer matches what the manifest says of it."""
     manifests = _load(manifest_file)
     if manifests.pop(str(site_dir), None) is not None:
-        manifest_file.write_text(json.dumps(manifests), encoding="utf-8")
+        write_atomically(manifest_file, json.dumps(manifests), private=True)
 
 
 def _load(manifest_file: Path) -> dict[str, dict]:
