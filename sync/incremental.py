@@ -41,6 +41,7 @@ PACKAGES = (
     "mkdocs-encryptcontent-plugin",
     "markdown",
     "nh3",
+    "babel",  # dates and numbers as each language writes them
 )
 _CODE = Path(__file__).resolve().parent
 
