@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
-from sync.content import load_forum  # noqa: E402
-from sync.pages import topic_slug  # noqa: E402
+from sync.model.content import load_forum  # noqa: E402
+from sync.site.pages import topic_slug  # noqa: E402
 
 
 @dataclass(frozen=True)

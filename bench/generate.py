@@ -22,10 +22,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.content import write_post, write_translation  # noqa: E402
-from sync.credentials import new_password  # noqa: E402
-from sync.model import Reply, Topic, Translation  # noqa: E402
-from sync.roster import COUNTRY_CODES  # noqa: E402
+from sync.model.content import write_post, write_translation  # noqa: E402
+from sync.model.credentials import new_password  # noqa: E402
+from sync.model.domain import Reply, Topic, Translation  # noqa: E402
+from sync.model.roster import COUNTRY_CODES  # noqa: E402
 
 _VOCABULARY = {
     "en": """the office strategy training national support patent trademark universities small

@@ -17,11 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.build import build_site  # noqa: E402
-from sync.config import Project  # noqa: E402
-from sync.content import load_forum  # noqa: E402
-from sync.credentials import new_password  # noqa: E402
-from sync.roster import COUNTRY_CODES  # noqa: E402
+from sync.model.config import Project  # noqa: E402
+from sync.model.content import load_forum  # noqa: E402
+from sync.model.credentials import new_password  # noqa: E402
+from sync.model.roster import COUNTRY_CODES  # noqa: E402
+from sync.site.build import build_site  # noqa: E402
 
 
 def credentials_file(folder: Path, topics: list[str]) -> Path:

@@ -1,6 +1,6 @@
 """MkDocs hook: the forum's pages, generated from content/ in every language.
 
-Thin on purpose: the content model reads and validates the archive, `sync.pages` decides
+Thin on purpose: the content model reads and validates the archive, `sync.site.pages` decides
 which pages exist and renders them; this file only tells MkDocs about them.
 
 mkdocs-static-i18n builds the site once per language, calling every event again; the
@@ -18,17 +18,17 @@ from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from sync import incremental
-from sync.config import Project, forum_languages
-from sync.content import load_forum_cached
-from sync.credentials import CredentialError
-from sync.encryption import NAME as ENCRYPTION
-from sync.interface import Interface
-from sync.invitations import load_register
-from sync.model import ContentError, Forum
-from sync.pages import Site, SitePage
-from sync.protection import Protection, protection_for_build, signin_translations
-from sync.search import search_sections
+from sync.i18n.interface import Interface
+from sync.model.config import Project, forum_languages
+from sync.model.content import load_forum_cached
+from sync.model.credentials import CredentialError
+from sync.model.domain import ContentError, Forum
+from sync.moderator.invitations import load_register
+from sync.site import incremental
+from sync.site.encryption import NAME as ENCRYPTION
+from sync.site.pages import Site, SitePage
+from sync.site.protection import Protection, protection_for_build, signin_translations
+from sync.site.search import search_sections
 
 _cache: dict[str, object] = {}
 
@@ -155,7 +155,7 @@ _TOPIC_PAGES = ("topic", "guest")
 
 
 def _carried_topics(config: MkDocsConfig) -> frozenset[str]:
-    """Topics whose pages this build copies from the site it replaces (sync.incremental):
+    """Topics whose pages this build copies from the site it replaces (sync.site.incremental):
     decided once per `forum build`, at its first language."""
     protection = _protection()
     manifest_file = protection.cache_file.with_name(protection.cache_file.name + ".pages.json")
@@ -219,7 +219,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 @event_priority(10)  # before the search plugin (0), which would parse the page's HTML again
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
     """Index a forum page for search from the HTML we rendered, the same sections Material's
-    search would find (sync.search.search_sections), and tell Material to skip it."""
+    search would find (sync.site.search.search_sections), and tell Material to skip it."""
     if page.file.src_uri not in _pages():
         return context
     index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]

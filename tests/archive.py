@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from sync.config import Project
-from sync.content import write_post, write_translation
-from sync.model import Proposal, ProposalStatus, Reply, Topic, Translation
+from sync.model.config import Project
+from sync.model.content import write_post, write_translation
+from sync.model.domain import Proposal, ProposalStatus, Reply, Topic, Translation
 
 ROOT = Path(__file__).resolve().parent.parent
 

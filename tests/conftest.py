@@ -17,11 +17,11 @@ from bs4 import BeautifulSoup
 from decrypt import open_page, open_part, sign_in
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from sync.build import build_site
-from sync.config import Project
-from sync.content import load_forum
-from sync.model import Forum
-from sync.protection import demo_password
+from sync.model.config import Project
+from sync.model.content import load_forum
+from sync.model.domain import Forum
+from sync.site.build import build_site
+from sync.site.protection import demo_password
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ from archive import Archive
 from fake_github import FakeGitHub
 from fake_github.models import Discussion, DiscussionComment, PullRequest
 
-from sync.content import load_forum
-from sync.model import Forum
-from sync.pipeline import SyncOutcome, SyncSettings, run_sync
-from sync.transport import connect
+from sync.github.client import connect
+from sync.intake.pipeline import SyncOutcome, SyncSettings, run_sync
+from sync.model.content import load_forum
+from sync.model.domain import Forum
 
 REPOSITORY = "octo-org/forum"
 IDENTITY = {"name": "Forum Tester", "email": "tester@example.org"}

@@ -15,12 +15,12 @@ from archive import ROOT
 from conftest import i18n_languages, serving
 from playwright.sync_api import Page, expect
 
-from sync.build import build_site
-from sync.config import Project
-from sync.digest import parse_week, select, write_preview
-from sync.model import Forum
-from sync.pages import topic_slug
-from sync.protection import demo_password
+from sync.digest.message import parse_week, select, write_preview
+from sync.model.config import Project
+from sync.model.domain import Forum
+from sync.site.build import build_site
+from sync.site.pages import topic_slug
+from sync.site.protection import demo_password
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,9 @@ from archive import STRONG, Archive, write_credentials
 from conftest import serving, sign_in_page
 from playwright.sync_api import Browser, Page, expect
 
-from sync.build import build_site
-from sync.model import Forum
-from sync.pages import guest_url, topic_slug
+from sync.model.domain import Forum
+from sync.site.build import build_site
+from sync.site.pages import guest_url, topic_slug
 
 pytestmark = pytest.mark.browser
 

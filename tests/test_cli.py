@@ -13,8 +13,8 @@ from archive import Archive
 from click.testing import CliRunner
 from decrypt import open_page, sign_in
 
-from sync.cli import main
-from sync.protection import demo_password
+from sync.cli.main import main
+from sync.site.protection import demo_password
 
 
 def test_forum_build_builds_the_site_and_says_how_many_pages(archive: Archive) -> None:

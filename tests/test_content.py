@@ -9,9 +9,9 @@ from archive import Archive, moment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync import content as content_module
-from sync.content import load_forum, read_file, topics_cache, write_post
-from sync.model import ContentError, Reply
+from sync.model import content as content_module
+from sync.model.content import load_forum, read_file, topics_cache, write_post
+from sync.model.domain import ContentError, Reply
 
 LANGUAGES = ("en", "fr", "es")
 

@@ -10,8 +10,8 @@ import yaml
 from archive import Archive
 from click.testing import CliRunner
 
-from sync.cli import main
-from sync.credentials import load_credentials, new_password
+from sync.cli.main import main
+from sync.model.credentials import load_credentials, new_password
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import BuiltSite
 
-from sync.model import Forum, ProposalStatus
-from sync.pages import category_url, topic_slug
-from sync.posts import shown
+from sync.model.domain import Forum, ProposalStatus
+from sync.site.pages import category_url, topic_slug
+from sync.site.posts import shown
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -79,7 +79,7 @@ def test_the_demo_home_page_opens_on_the_newest_topic(
 
 def test_every_demo_file_is_written_as_the_forum_writes_it(demo: Forum) -> None:
     """So that a sync rewriting an unchanged post changes no byte, and review diffs stay clean."""
-    from sync.content import markdown_text, post_metadata, translation_metadata
+    from sync.model.content import markdown_text, post_metadata, translation_metadata
 
     posts = [*demo.proposals, *(post for topic in demo.topics for post in [topic, *topic.replies])]
     for post in posts:

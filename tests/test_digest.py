@@ -25,9 +25,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from sync.cli import main
-from sync.digest import parse_week, select
-from sync.model import Forum
+from sync.cli.main import main
+from sync.digest.message import parse_week, select
+from sync.model.domain import Forum
 
 SITE = "https://forum.example.org/"
 W48_TOPIC = "https://forum.example.org/{prefix}topics/f1f1af58b1ff/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import PluginError
 
-from sync.encryption import encrypt_elements, language_of, split_search_index
+from sync.site.encryption import encrypt_elements, language_of, split_search_index
 
 TARGETS = {
     "md-nav": ["nav", "class"],

@@ -13,10 +13,10 @@ from conftest import BuiltSite
 from fake_github import validate_query
 from syncworld import REPOSITORY, World
 
-from sync.build import build_site
-from sync.cli import main
-from sync.content import read_file, topics_cache
-from sync.erasure import MUTATIONS
+from sync.cli.main import main
+from sync.model.content import read_file, topics_cache
+from sync.moderator.erasure import MUTATIONS
+from sync.site.build import build_site
 
 pytest_plugins = ["syncfixtures"]
 

@@ -9,8 +9,8 @@ import pytest
 from fake_github import FakeGitHub, validate_query
 from syncworld import RecordingClock
 
-from sync.github import QUERIES, fetch_discussions
-from sync.transport import GitHubClient, GitHubError, RetryPolicy, connect
+from sync.github.client import GitHubClient, GitHubError, RetryPolicy, connect
+from sync.github.discussions import QUERIES, fetch_discussions
 
 pytest_plugins = ["syncfixtures"]  # the fake GitHub's fixtures
 

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from sync.interface import Interface, interface_languages
+from sync.i18n.interface import Interface, interface_languages
 
 
 def placeholders(text: str) -> set[str]:

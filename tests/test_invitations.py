@@ -9,10 +9,10 @@ import yaml
 from archive import Archive
 from click.testing import CliRunner
 
-from sync.cli import main
-from sync.content import load_forum
-from sync.credentials import load_credentials
-from sync.model import Role
+from sync.cli.main import main
+from sync.model.content import load_forum
+from sync.model.credentials import load_credentials
+from sync.model.domain import Role
 
 UNTIL = (date.today() + timedelta(days=30)).isoformat()
 

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from fake_github import validate_query
 from syncworld import REPOSITORY, World
 
-from sync.cli import main
-from sync.content import read_file
-from sync.proposals import ANSWER_MUTATION
-from sync.schedule import current_week, load_schedule, publish_due
-from sync.transport import GitHubClient, connect
+from sync.cli.main import main
+from sync.github.client import GitHubClient, connect
+from sync.model.content import read_file
+from sync.moderator.proposals import ANSWER_MUTATION
+from sync.moderator.schedule import current_week, load_schedule, publish_due
 
 pytest_plugins = ["syncfixtures"]
 

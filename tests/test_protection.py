@@ -15,12 +15,12 @@ from archive import STRONG, Archive, write_credentials
 from conftest import BuiltSite
 from decrypt import open_page, open_search_index, sign_in
 
-from sync.build import BuildError, build_site
-from sync.interface import Interface
-from sync.model import Forum
-from sync.pages import guest_url, topic_slug
-from sync.posts import excerpt, render_body, shown
-from sync.protection import demo_password
+from sync.i18n.interface import Interface
+from sync.model.domain import Forum
+from sync.site.build import BuildError, build_site
+from sync.site.pages import guest_url, topic_slug
+from sync.site.posts import excerpt, render_body, shown
+from sync.site.protection import demo_password
 
 
 def secrets_of(forum: Forum) -> tuple[set[str], set[str]]:

@@ -1,6 +1,6 @@
 """A rebuild after a sync builds the topics that changed and copies the others' pages from
-the site it replaces (sync.incremental), with content keys kept while the credentials stay
-the same (sync.encryption)."""
+the site it replaces (sync.site.incremental), with content keys kept while the credentials stay
+the same (sync.site.encryption)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from archive import STRONG, Archive, write_credentials
 from conftest import BuiltSite
 from decrypt import open_page, open_search_index, sign_in
 
-from sync.build import BuildError, build_site
-from sync.encryption import CONTENT_KEY_DAYS, _still_usable, language_of
-from sync.pages import topic_slug
+from sync.site.build import BuildError, build_site
+from sync.site.encryption import CONTENT_KEY_DAYS, _still_usable, language_of
+from sync.site.pages import topic_slug
 
 NEW_REPLY = "Our office trained forty examiners after the first build"
 

@@ -13,10 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from syncworld import REPOSITORY, World
 
-from sync.cli import main
-from sync.content import read_file
-from sync.schedule import QUERIES, PlannedTopic, current_week, load_schedule, publish_due, save_schedule
-from sync.transport import GitHubClient, connect
+from sync.cli.main import main
+from sync.github.client import GitHubClient, connect
+from sync.model.content import read_file
+from sync.moderator.schedule import (
+    QUERIES,
+    PlannedTopic,
+    current_week,
+    load_schedule,
+    publish_due,
+    save_schedule,
+)
 
 pytest_plugins = ["syncfixtures"]
 

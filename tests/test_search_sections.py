@@ -1,4 +1,4 @@
-"""The forum indexes its own pages for search (sync.search.search_sections) instead of letting
+"""The forum indexes its own pages for search (sync.site.search.search_sections) instead of letting
 Material's search parse each page's HTML again: the two must make the same entries."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from html import unescape
 import pytest
 from material.plugins.search.plugin import Parser
 
-from sync.model import Forum
-from sync.pages import Site
-from sync.search import SearchSection, search_sections
+from sync.model.domain import Forum
+from sync.site.pages import Site
+from sync.site.search import SearchSection, search_sections
 
 
 def plain(html_or_parts: str | list[str]) -> str:

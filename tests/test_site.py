@@ -12,8 +12,8 @@ from archive import Archive
 from bs4 import Tag
 from conftest import BuiltSite, i18n_languages
 
-from sync.model import ProposalStatus
-from sync.pages import topic_slug
+from sync.model.domain import ProposalStatus
+from sync.site.pages import topic_slug
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -337,7 +337,7 @@ def test_arabic_is_switched_on_in_mkdocs_yml_alone(
 def test_a_broken_file_stops_the_build_and_leaves_the_site_as_it_was(
     small_forum: Archive, build: Callable[..., BuiltSite]
 ) -> None:
-    from sync.build import BuildError, build_site
+    from sync.site.build import BuildError, build_site
 
     site = build()
     before = sorted(str(p) for p in site.dir.rglob("*"))

@@ -15,13 +15,12 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import BuiltSite, i18n_languages
 
-from sync.charts import BAR, bar_chart, weekly_chart
-from sync.cli import main
-from sync.content import load_forum
-from sync.interface import Interface
-from sync.model import ProposalStatus
-from sync.regions import continent
-from sync.stats import (
+from sync.cli.main import main
+from sync.i18n.interface import Interface
+from sync.model.content import load_forum
+from sync.model.domain import ProposalStatus
+from sync.stats.charts import BAR, bar_chart, weekly_chart
+from sync.stats.figures import (
     CategoryCount,
     Coverage,
     GuestPosts,
@@ -34,6 +33,7 @@ from sync.stats import (
     Week,
     compute,
 )
+from sync.stats.regions import continent
 
 AS_OF = date(2026, 10, 22)  # a Thursday of ISO week 2026-W43
 LANGUAGES = ("en", "fr", "es")
@@ -576,8 +576,8 @@ def test_arabic_charts_read_right_to_left(
 
 
 def test_a_bad_as_of_date_for_the_build_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync.model import ContentError
-    from sync.statspage import build_as_of
+    from sync.model.domain import ContentError
+    from sync.site.statistics import build_as_of
 
     monkeypatch.setenv("FORUM_STATS_AS_OF", "22/10/2026")
     with pytest.raises(ContentError, match="FORUM_STATS_AS_OF: expected a date such as 2026-11-25"):

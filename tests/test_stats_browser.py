@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import sign_in_page
 from playwright.sync_api import Page, expect
 
-from sync.cli import main
+from sync.cli.main import main
 
 CHARTS = 5
 

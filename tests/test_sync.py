@@ -9,9 +9,9 @@ import yaml
 from archive import Archive
 from syncworld import World
 
-from sync.content import read_file
-from sync.model import ContentError, ProposalStatus
-from sync.roster import load_categories, load_proposals_category
+from sync.model.content import read_file
+from sync.model.domain import ContentError, ProposalStatus
+from sync.model.roster import load_categories, load_proposals_category
 
 pytest_plugins = ["syncfixtures"]  # the fake GitHub's fixtures, and `world`
 

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from syncworld import World
 
-from sync.content import normal_body, read_file, write_post
-from sync.imports import slug
-from sync.model import Reply
-from sync.posts import _EXTENSIONS
-from sync.sanitize import sanitize_body
+from sync.intake.moderation import slug
+from sync.intake.sanitize import sanitize_body
+from sync.model.content import normal_body, read_file, write_post
+from sync.model.domain import Reply
+from sync.site.posts import _EXTENSIONS
 
 pytest_plugins = ["syncfixtures"]  # the fake GitHub's fixtures, and `world`
 

@@ -10,11 +10,11 @@ from conftest import BuiltSite
 from github import Github
 from syncworld import REPOSITORY, World
 
-from sync import pipeline
-from sync.cli import main
-from sync.gitrepo import sync_lock
-from sync.pages import topic_slug
-from sync.transport import connect
+from sync.cli.main import main
+from sync.github.client import connect
+from sync.gitrepo.worktree import sync_lock
+from sync.intake import pipeline
+from sync.site.pages import topic_slug
 
 pytest_plugins = ["syncfixtures"]  # the fake GitHub's fixtures, and `world`
 

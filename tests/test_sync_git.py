@@ -10,9 +10,9 @@ import git
 import pytest
 from syncworld import World
 
-from sync import gitrepo
-from sync.gitrepo import SyncBusyError, sync_lock
-from sync.transport import GitHubError
+from sync.github.client import GitHubError
+from sync.gitrepo import worktree as gitrepo
+from sync.gitrepo.worktree import SyncBusyError, sync_lock
 
 pytest_plugins = ["syncfixtures"]  # the fake GitHub's fixtures, and `world`
 
@@ -128,7 +128,7 @@ def test_the_lock_of_a_killed_sync_does_not_block_the_next(world: World) -> None
     holder = textwrap.dedent(
         f"""
         import git, os, sys
-        from sync.gitrepo import sync_lock
+        from sync.gitrepo.worktree import sync_lock
         with sync_lock(git.Repo({str(world.root)!r})):
             print("locked", flush=True)
             sys.stdin.read()

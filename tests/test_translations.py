@@ -8,8 +8,8 @@ from pathlib import Path
 from archive import Archive
 from click.testing import CliRunner
 
-from sync.cli import main
-from sync.content import load_forum, read_file, write_post
+from sync.cli.main import main
+from sync.model.content import load_forum, read_file, write_post
 
 
 def run(archive: Archive, *args: str) -> tuple[int, str]:

@@ -1,6 +1,6 @@
 // The forum's search, run in the reader's browser. The search index is encrypted per page,
 // one file per language (search/encrypted_search_index.<language>.json: key name → page →
-// compressed then encrypted entries, see sync/encryption.py); this script opens the bundles
+// compressed then encrypted entries, see sync/site/encryption.py); this script opens the bundles
 // whose keys the reader holds since signing in (sessionStorage), and searches them with
 // MiniSearch (vendored, pinned).
 // A guest therefore searches only the topic they were invited to.

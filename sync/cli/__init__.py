@@ -1,0 +1,1 @@
+"""The `forum` command: parses, calls, prints; the only place that names a flag."""

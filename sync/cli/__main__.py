@@ -1,0 +1,5 @@
+"""`python -m sync.cli`: the `forum` command."""
+
+from sync.cli.main import run
+
+run()

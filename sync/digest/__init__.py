@@ -1,0 +1,1 @@
+"""The weekly digest: one message per language, and its sending."""

@@ -1,0 +1,323 @@
+"""The weekly digest: what happened on the forum, one email-ready message per language.
+
+The digest of week W is sent on the Monday of W, once that week's topic is published: it
+announces the new topic with its opening post, then gathers the replies posted during the
+seven days before (since the previous digest), so that each reply is in exactly one
+digest. Posts read as on the site (`sync.site.posts`): in the reader's language where a
+translation exists, else in the original with the translated "original in …" note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from html import escape, unescape
+from pathlib import Path
+
+import nh3
+
+from sync.i18n.interface import Interface
+from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Role, Topic
+from sync.site.pages import category_url, topic_slug
+from sync.site.posts import excerpt, lang_attributes, post_notes, render_body, shown
+
+# A reply in the digest is its first lines; the link leads to the whole post.
+FIRST_LINES = 300
+
+
+class DigestError(Exception):
+    """A digest that cannot be made as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week, e.g. 2026-W48, and the seven days of replies its digest gathers."""
+
+    code: str
+    monday: datetime  # 00:00 UTC on the Monday the week's topic opens
+
+    @property
+    def replies_from(self) -> datetime:
+        """The start of the previous week: replies since the previous digest."""
+        return self.monday - timedelta(days=7)
+
+    @property
+    def as_of(self) -> datetime:
+        """Proposals and translations are counted as they stand at the end of the Monday."""
+        return self.monday + timedelta(days=1)
+
+
+def parse_week(code: str) -> Week:
+    """`2026-W48` as a Week; anything else raises DigestError."""
+    try:
+        year, number = code.upper().split("-W")
+        monday = date.fromisocalendar(int(year), int(number), 1)
+    except ValueError:
+        raise DigestError(f"week {code!r}: expected an ISO week such as 2026-W48") from None
+    return Week(
+        f"{int(year)}-W{int(number):02d}", datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    )
+
+
+def current_week(today: date) -> Week:
+    """The ISO week of `today` (a Monday's workflow sends that week's digest)."""
+    year, number, _ = today.isocalendar()
+    return parse_week(f"{year}-W{number:02d}")
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a week's digest tells, in every language: chosen once, rendered per language."""
+
+    week: Week
+    topics: list[Topic]  # opened this week
+    replies: list[tuple[Topic, list[Reply]]]  # replies of the seven days before, per topic
+    proposals: list[Proposal]  # waiting for the moderator's decision
+    posts: list[Post]  # every post by `as_of`, to count what is still to translate
+
+    @property
+    def quiet(self) -> bool:
+        """No new topic and no reply: the digest says so rather than being empty."""
+        return not self.topics and not self.replies
+
+
+def select(forum: Forum, week: Week) -> Digest:
+    """The week's new topics, the replies since the previous digest, the proposals waiting."""
+    topics = [t for t in forum.topics if t.week == week.code]
+    replies = []
+    for topic in sorted(forum.topics, key=lambda t: t.date):
+        recent = [r for r in topic.replies if week.replies_from <= r.date < week.monday]
+        if recent:
+            replies.append((topic, sorted(recent, key=lambda r: r.date)))
+    proposals = [p for p in forum.proposals if p.status is ProposalStatus.OPEN and p.date < week.as_of]
+    posts = [p for t in forum.topics for p in [t, *t.replies] if p.date < week.as_of]
+    return Digest(week, topics, replies, proposals, posts)
+
+
+def untranslated(digest: Digest, language: str) -> int:
+    """Posts written in another language with no translation into `language` yet."""
+    return sum(1 for p in digest.posts if p.language != language and p.translation(language) is None)
+
+
+class Links:
+    """Absolute addresses on the published site, in the reader's language."""
+
+    def __init__(self, site_url: str, forum: Forum, language: str) -> None:
+        prefix = "" if language == forum.default_language else f"{language}/"
+        self.root = site_url.rstrip("/") + "/" + prefix
+
+    def topic(self, topic: Topic, post: Post | None = None) -> str:
+        """A topic's page, or one post on it (the page's `post-<id>` anchors)."""
+        anchor = f"#post-{post.id}" if post is not None and post is not topic else ""
+        return f"{self.root}topics/{topic_slug(topic.id)}/{anchor}"
+
+    def page(self, url: str) -> str:
+        """Another page of the site by its language-neutral URL (`proposals/`)."""
+        return self.root + url
+
+
+def _days(digest: Digest, t: Interface) -> dict[str, str]:
+    last = digest.week.monday - timedelta(days=1)
+    return {"start": t.date(digest.week.replies_from), "end": t.date(last)}
+
+
+def _who(forum: Forum, post: Post, t: Interface) -> str:
+    """Member state and delegate, or the moderator, as plain text."""
+    person = forum.roster.person(post.author)
+    name = person.name if person else post.author
+    if post.member_state:
+        return f"{t.member_state(post.member_state)} — {name}"
+    if person and person.organization:
+        return f"{t('guest', organization=person.organization)} — {name}"
+    return f"{t('moderator')} — {name}" if person and person.role is Role.MODERATOR else name
+
+
+def _note(post: Post, language: str, t: Interface) -> str | None:
+    """The translated note about a post's language, as plain text (None when none), the
+    same words as `sync.site.posts.post_notes` puts on the site."""
+    text, original = shown(post, language), t.language_name(post.language)
+    if text.pending:
+        return t("translation_pending", language=original)
+    if text.translation is None:
+        return None
+    note = t("translated_from", language=original, translator=text.translation.translator)
+    return f"{note} {t('translation_outdated')}" if text.translation.outdated else note
+
+
+# HTML ------------------------------------------------------------------------------------
+
+
+def render_html(forum: Forum, digest: Digest, language: str, site_url: str) -> str:
+    """The digest as a self-contained HTML page (inline styles, absolute links)."""
+    t, links = Interface(language), Links(site_url, forum, language)
+    title = escape(t("digest_title", week=digest.week.code))
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{language}" dir="{t.direction}">\n<head>\n<meta charset="utf-8">',
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>',
+        '</head>\n<body style="font-family: sans-serif; line-height: 1.5; max-width: 40em; margin: auto">',
+        f"<h1>{title}</h1>",
+        f"<p>{escape(t('digest_intro', **_days(digest, t)))}</p>",
+    ]
+    if digest.quiet:
+        parts.append(f"<p><strong>{escape(t('digest_no_activity'))}</strong></p>")
+    parts.append(f"<h2>{escape(t('digest_new_topic'))}</h2>")
+    for topic in digest.topics:
+        parts.append(_topic_html(forum, topic, t, links))
+    if not digest.topics:
+        parts.append(f"<p>{escape(t('digest_no_topic'))}</p>")
+    parts.append(f"<h2>{escape(t('digest_replies', **_days(digest, t)))}</h2>")
+    for topic, replies in digest.replies:
+        parts.append(_replies_html(forum, topic, replies, t, links))
+    if not digest.replies:
+        parts.append(f"<p>{escape(t('digest_no_replies', **_days(digest, t)))}</p>")
+    parts.append(_proposals_html(digest, t, links))
+    parts.append(_translation_html(digest, t))
+    parts.append(f'<hr>\n<p style="font-size: small">{escape(t("digest_footer"))}</p>\n</body>\n</html>\n')
+    return "\n".join(parts)
+
+
+def _topic_html(forum: Forum, topic: Topic, t: Interface, links: Links) -> str:
+    text = shown(topic, t.language)
+    category = forum.categories[topic.category].name(t.language, forum.default_language)
+    return (
+        f'<h3 lang="{_title_language(topic, t.language)}"><a href="{escape(links.topic(topic))}">'
+        f"{escape(topic.title_in(t.language))}</a></h3>\n"
+        f'<p><a href="{escape(links.page(category_url(topic.category)))}">{escape(category)}</a> · '
+        f"{escape(_who(forum, topic, t))} · {escape(t.date(topic.date))}</p>\n"
+        f"{post_notes(topic, text, t)}\n"
+        f"<div{lang_attributes(text.language, t.language)}>\n{render_body(text.body)}\n</div>"
+    )
+
+
+def _replies_html(forum: Forum, topic: Topic, replies: list[Reply], t: Interface, links: Links) -> str:
+    items = []
+    for reply in replies:
+        text = shown(reply, t.language)
+        items.append(
+            f"<li><p><strong>{escape(_who(forum, reply, t))}</strong> · {escape(t.date(reply.date))}</p>\n"
+            f"{post_notes(reply, text, t)}\n"
+            f"<p{lang_attributes(text.language, t.language)}>{excerpt(text.body, FIRST_LINES)}</p>\n"
+            f'<p><a href="{escape(links.topic(topic, reply))}">{escape(t("digest_read_post"))}</a></p></li>'
+        )
+    title = f'<a href="{escape(links.topic(topic))}">{escape(topic.title_in(t.language))}</a>'
+    return (
+        f'<h3 lang="{_title_language(topic, t.language)}">{title}</h3>\n<ul>\n' + "\n".join(items) + "\n</ul>"
+    )
+
+
+def _title_language(topic: Topic, language: str) -> str:
+    """The language a topic's title is shown in: translated, or its original."""
+    translation = topic.translation(language)
+    return language if translation and translation.title else topic.language
+
+
+def _proposals_html(digest: Digest, t: Interface, links: Links) -> str:
+    heading = f'<h2><a href="{escape(links.page("proposals/"))}">{escape(t("open_proposals"))}</a></h2>'
+    if not digest.proposals:
+        return f"{heading}\n<p>{escape(t('no_open_proposals'))}</p>"
+    items = [
+        f"<li>{escape(p.title_in(t.language))} — {escape(t('proposed_by', member_state=_state(p, t)))}</li>"
+        for p in digest.proposals
+    ]
+    return f"{heading}\n<ul>\n" + "\n".join(items) + "\n</ul>"
+
+
+def _state(post: Post, t: Interface) -> str:
+    return t.member_state(post.member_state) if post.member_state else post.author
+
+
+def _translation_html(digest: Digest, t: Interface) -> str:
+    return f"<h2>{escape(t('digest_to_translate'))}</h2>\n<p>{escape(_translation_line(digest, t))}</p>"
+
+
+def _translation_line(digest: Digest, t: Interface) -> str:
+    count, name = untranslated(digest, t.language), t.language_name(t.language)
+    if count:
+        return t("digest_untranslated", language=name, count=count)
+    return t("digest_all_translated", language=name)
+
+
+# Plain text ------------------------------------------------------------------------------
+
+
+def render_text(forum: Forum, digest: Digest, language: str, site_url: str) -> str:
+    """The same digest as plain text, for mail readers that show no HTML."""
+    t, links = Interface(language), Links(site_url, forum, language)
+    title = t("digest_title", week=digest.week.code)
+    lines: list[str | None] = [title, "=" * len(title), "", t("digest_intro", **_days(digest, t)), ""]
+    if digest.quiet:
+        lines += [t("digest_no_activity"), ""]
+    lines += _heading(t("digest_new_topic"))
+    for topic in digest.topics:
+        text = shown(topic, language)
+        lines += [
+            topic.title_in(language),
+            links.topic(topic),
+            _who(forum, topic, t),
+            _note(topic, language, t),
+        ]
+        lines += [_plain(text.body), ""]
+    if not digest.topics:
+        lines += [t("digest_no_topic"), ""]
+    lines += _heading(t("digest_replies", **_days(digest, t)))
+    for topic, replies in digest.replies:
+        lines += [topic.title_in(language), ""]
+        for reply in replies:
+            text = shown(reply, language)
+            note = _note(reply, language, t)
+            lines += [f"* {_who(forum, reply, t)}, {t.date(reply.date)}", f"  {note}" if note else None]
+            lines += [f"  {unescape(excerpt(text.body, FIRST_LINES))}", f"  {links.topic(topic, reply)}", ""]
+    if not digest.replies:
+        lines += [t("digest_no_replies", **_days(digest, t)), ""]
+    lines += _heading(t("open_proposals"))
+    for p in digest.proposals:
+        lines.append(f"* {p.title_in(language)} — {t('proposed_by', member_state=_state(p, t))}")
+    lines += [links.page("proposals/")] if digest.proposals else [t("no_open_proposals")]
+    lines += ["", *_heading(t("digest_to_translate")), _translation_line(digest, t), "", "--"]
+    lines.append(t("digest_footer"))
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _heading(text: str) -> list[str]:
+    return [text, "-" * len(text)]
+
+
+def _plain(body: str) -> str:
+    """A post's whole text without markup (the opening post is given in full)."""
+    html = render_body(body).replace("</p>", "\n\n").replace("<br>", "\n").replace("</li>", "\n")
+    text = unescape(nh3.clean(html, tags=set())).strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+# The message -----------------------------------------------------------------------------
+
+
+def message(forum: Forum, digest: Digest, language: str, site_url: str) -> EmailMessage:
+    """The email-ready digest in one language: plain text and HTML alternatives, UTF-8."""
+    t = Interface(language)
+    mail = EmailMessage()
+    mail["Subject"] = t("digest_subject", forum=t("home_title"), week=digest.week.code)
+    mail.set_content(render_text(forum, digest, language, site_url), charset="utf-8")
+    mail.add_alternative(render_html(forum, digest, language, site_url), subtype="html", charset="utf-8")
+    # After the parts exist: making the message multipart moves Content-* headers into them.
+    mail["Content-Language"] = language
+    for part in mail.iter_parts():
+        part["Content-Language"] = language
+    return mail
+
+
+def write_preview(forum: Forum, digest: Digest, folder: Path, site_url: str) -> dict[str, Path]:
+    """Each language's message (`<lang>.eml`) and its HTML (`<lang>.html`) for the moderator
+    to look at before sending; returns the messages' paths by language."""
+    target = folder / digest.week.code
+    target.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for language in forum.languages:
+        mail = message(forum, digest, language, site_url)
+        (target / f"{language}.html").write_text(render_html(forum, digest, language, site_url), "utf-8")
+        path = target / f"{language}.eml"
+        path.write_bytes(bytes(mail))
+        written[language] = path
+    return written

@@ -1,0 +1,1 @@
+"""The only code that talks to GitHub; GitHub's answers end here."""

@@ -1,0 +1,1 @@
+"""The forum's words in the reader's language."""

@@ -1,0 +1,70 @@
+"""The forum's words in the reader's language: interface strings, names and dates.
+
+Interface strings live in `sync/i18n/locales/<language>.yml`; names of member states and
+languages and the shape of dates come from CLDR through Babel, so that switching Arabic,
+Chinese or Russian on needs no translation work beyond those files.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import yaml
+from babel import Locale
+from babel.dates import format_date
+
+LOCALES = Path(__file__).parent / "locales"
+
+
+def interface_languages() -> list[str]:
+    """The languages the forum has interface strings for."""
+    return sorted(path.stem for path in LOCALES.glob("*.yml"))
+
+
+@cache
+def _strings(language: str) -> dict[str, str]:
+    path = LOCALES / f"{language}.yml"
+    if not path.is_file():
+        raise LookupError(
+            f"The forum has no interface strings for {language!r}: add {path} "
+            f"(available: {', '.join(interface_languages())})"
+        )
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+class Interface:
+    """Everything a page needs to speak one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.strings = _strings(language)
+        self.locale = Locale.parse(language)
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The interface string `key`, with its {placeholders} filled in."""
+        return self.strings[key].format(**values)
+
+    @property
+    def direction(self) -> str:
+        """`rtl` for right-to-left languages such as Arabic, else `ltr`."""
+        return direction(self.language)
+
+    def language_name(self, code: str) -> str:
+        """A language's name as readers of this language write it (français: « espagnol »)."""
+        return self.locale.languages.get(code, code)
+
+    def member_state(self, code: str) -> str:
+        """A member state's name in this language, from its ISO 3166 code."""
+        return self.locale.territories.get(code, code)
+
+    def date(self, moment: datetime) -> str:
+        """A date as this language writes it: 5 octobre 2026, October 5, 2026…"""
+        return format_date(moment, format="long", locale=self.locale)
+
+
+@cache
+def direction(language: str) -> str:
+    """`rtl` for right-to-left languages, else `ltr`."""
+    return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"

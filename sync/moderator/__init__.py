@@ -1,0 +1,1 @@
+"""The moderator's work: weekly topics, proposals, invitations, erasure, translations."""

@@ -1,0 +1,326 @@
+"""mkdocs-encryptcontent as the forum runs it: the same encryption, the same pages and
+scripts, without three costs that grow with the archive.
+
+Registered as the MkDocs plugin `forum/encryptcontent` (pyproject.toml); mkdocs.yml uses it
+in place of `encryptcontent`, with the same options. What changes, and why:
+
+- Each plugin instance has its own state. Upstream keeps it in a class attribute shared by
+  every instance in the process, so a second build there (a test, `forum serve` after an
+  edit) would reuse the first build's passwords and content keys.
+- The sign-in form's template is compiled once, not once per page (a third of the plugin's
+  time on a large archive went to compiling the same Jinja template again).
+- Navigation, header, footer and skip link (`encrypted_something`) are encrypted by cutting
+  those elements out of the page's text, not by parsing the whole page with BeautifulSoup
+  and writing it out again: that parse was the largest cost of a build after MkDocs itself.
+  The rest of the page is left byte for byte as the theme wrote it.
+- Protected pages' search entries are sorted out by location with a dictionary, not by
+  comparing every entry with every protected page (quadratic in the archive's size).
+- Content keys are kept from one build to the next while the credentials are the same,
+  for at most CONTENT_KEY_DAYS; upstream draws them afresh at every build. Any change to
+  the credentials (added, rotated, revoked, a guest's invitation expired) draws new keys,
+  so a key kept from before a revocation still opens nothing built after it; keeping them
+  otherwise lets a rebuild copy the pages of unchanged topics (sync.site.incremental) instead
+  of encrypting them again.
+
+These are the changes we would propose upstream; until then they live here.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import re
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from Crypto.Cipher import AES
+from Crypto.Random import get_random_bytes
+from Crypto.Util.Padding import pad
+from encryptcontent import plugin as upstream
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+NAME = "forum/encryptcontent"
+# How long content keys are kept while the credentials stay the same: a key copied out of a
+# reader's browser opens new pages for a week at most.
+CONTENT_KEY_DAYS = 7
+_KEPT_KEYS = "forum_content_keys"  # their entry in encryptcontent's (secret) cache file
+
+# Upstream renders the sign-in form with `Template(source)` for every page, compiling the
+# same template each time; the same source now gives the same compiled template.
+upstream.Template = functools.lru_cache(maxsize=16)(jinja2.Template)
+
+
+@dataclass(frozen=True)
+class _Element:
+    """An element of a rendered page: its start tag, its inside, and its end tag."""
+
+    start: int  # where its start tag begins
+    inside: int  # where its start tag ends
+    close: int  # where its end tag begins
+    end: int  # where its end tag ends
+
+
+_ATTRIBUTE = r"""\s{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
+
+
+def _attribute(start_tag: str, name: str) -> str | None:
+    match = re.search(_ATTRIBUTE.format(name=re.escape(name)), start_tag)
+    if match is None:
+        return None
+    return next(value for value in match.groups() if value is not None)
+
+
+def _elements(html: str, tag: str, attribute: str, name: str) -> list[_Element]:
+    """Every `tag` element whose `attribute` names `name` (one of its classes, or its id),
+    with its matching end tag: nested elements of the same tag are counted."""
+    tags = re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.IGNORECASE)
+    found: list[_Element] = []
+    for opening in tags.finditer(html):
+        if opening[1]:
+            continue
+        value = _attribute(opening[0], attribute)
+        if value is None or (name not in value.split() if attribute == "class" else value != name):
+            continue
+        depth = 1
+        for other in tags.finditer(html, opening.end()):
+            depth += -1 if other[1] else 1
+            if depth == 0:
+                found.append(_Element(opening.start(), opening.end(), other.start(), other.end()))
+                break
+        else:
+            raise PluginError(f"<{tag} {attribute}={name!r}> has no end tag in the rendered page")
+    return found
+
+
+def _hidden(start_tag: str) -> str:
+    """The start tag with `display:none !important`, which tells encryptcontent's script
+    that the element holds a cipher text to decrypt."""
+    style = re.search(r'\sstyle\s*=\s*"([^"]*)"', start_tag)
+    if style is None:
+        return start_tag[:-1].rstrip("/").rstrip() + ' style="display:none !important">'
+    kept = style[1].rstrip().rstrip(";")
+    joined = f"{kept}; display:none !important" if kept else "display:none !important"
+    return f"{start_tag[: style.start(1)]}{joined}{start_tag[style.end(1) :]}"
+
+
+def encrypt_elements(html: str, targets: Mapping[str, Sequence[str]], encrypt: Callable[[str], str]) -> str:
+    """Replace the inside of every targeted element with `encrypt(inside)` and hide it.
+
+    `targets` is encryptcontent's `encrypted_something`: {name: [tag, "class" | "id"]}.
+    An element inside another targeted one is encrypted with it, not on its own.
+    """
+    found = [_elements(html, tag, attribute, name) for name, (tag, attribute) in targets.items()]
+    elements = sorted((element for each in found for element in each), key=lambda element: element.start)
+    parts: list[str] = []
+    written = 0
+    for element in elements:
+        if element.start < written:  # inside an element already encrypted
+            continue
+        parts += [
+            html[written : element.start],
+            _hidden(html[element.start : element.inside]),
+            encrypt(html[element.inside : element.close].strip()),
+            html[element.close : element.end],
+        ]
+        written = element.end
+    parts.append(html[written:])
+    return "".join(parts)
+
+
+def _still_usable(kept: Any, credentials: str, levels: dict[str, dict[str, Any]], today: date) -> bool:
+    """Kept keys serve again for the same credentials, levels and key names, while young."""
+    try:
+        age = (today - date.fromisoformat(kept["since"])).days
+        return (
+            kept["credentials"] == credentials
+            and 0 <= age < CONTENT_KEY_DAYS
+            and set(kept["levels"]) == set(levels)
+            and all(kept["levels"][level][0] == entry["id"] for level, entry in levels.items())
+        )
+    except (TypeError, KeyError, ValueError):
+        return False
+
+
+def page_of(location: str) -> str:
+    """The page a search entry belongs to: its location without the section anchor."""
+    return location.split("#", 1)[0]
+
+
+Bundles = dict[str, dict[str, str]]  # key id → page → "iv;ciphertext" of its entries
+
+
+def split_search_index(
+    entries: list[dict[str, Any]], locations: Mapping[str, tuple[bytes | None, str]]
+) -> tuple[list[dict[str, Any]], dict[str, tuple[bytes, dict[str, list[dict[str, Any]]]]]]:
+    """Public entries, and the protected ones by the key of their page's level, then by page."""
+    public: list[dict[str, Any]] = []
+    protected: dict[str, tuple[bytes, dict[str, list[dict[str, Any]]]]] = {}
+    for entry in entries:
+        page = page_of(entry["location"])
+        level = locations.get(page)
+        if level is None:
+            public.append(entry)
+            continue
+        key, key_id = level
+        if key is not None:
+            protected.setdefault(key_id, (key, {}))[1].setdefault(page, []).append(entry)
+    return public, protected
+
+
+class ForumEncryption(upstream.encryptContentPlugin):
+    """encryptcontent, with its state per instance and without its quadratic steps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setup: dict[str, Any] = {}
+
+    def on_config(self, config: Any, **kwargs: Any) -> Any:
+        names = list(config["plugins"])
+        searches = [n for n, name in enumerate(names) if name.endswith("search")]
+        if searches and searches[0] > names.index(NAME):
+            # Upstream checks this for its own name only: the search plugin must index the
+            # pages before they are encrypted, or the encrypted index stays empty.
+            raise PluginError(f"mkdocs.yml: put the search plugin before {NAME} in plugins")
+        config = super().on_config(config, **kwargs)
+        if "forum_keys" not in self.setup:  # static-i18n calls on_config once per language
+            self._keep_content_keys(date.today())
+        return config
+
+    @property
+    def keys_id(self) -> str:
+        """Names this build's content keys: the same as the last build's if it kept them."""
+        return self.setup["forum_keys"]
+
+    def _keep_content_keys(self, today: date) -> None:
+        """Use the content keys of the last build if the credentials are the same and the
+        keys younger than CONTENT_KEY_DAYS; else keep the fresh ones drawn by upstream."""
+        levels: dict[str, dict[str, Any]] = self.setup["level_keys"]
+        credentials = hashlib.sha256(
+            json.dumps(
+                [self.setup["password_inventory"], self.setup["kdf_iterations"]], sort_keys=True
+            ).encode()
+        ).hexdigest()
+        kept = self.setup["cache"].get(_KEPT_KEYS)
+        if _still_usable(kept, credentials, levels, today):
+            for level, entry in levels.items():
+                fresh, old = entry["key"].hex(), kept["levels"][level][1]
+                entry["key"] = bytes.fromhex(old)
+                for store in self.setup["keystore"].values():  # each credential's keys
+                    for key_id, value in store.items():
+                        if value == fresh:
+                            store[key_id] = old
+        else:
+            kept = {
+                "credentials": credentials,
+                "since": today.isoformat(),
+                "levels": {level: [entry["id"], entry["key"].hex()] for level, entry in levels.items()},
+            }
+            self.setup["cache"][_KEPT_KEYS] = kept
+        self.setup["forum_keys"] = hashlib.sha256(f"{credentials} {kept['since']}".encode()).hexdigest()
+
+    def carry_search_entries(self, previous_folder: Path, pages: list[str]) -> None:
+        """Pages copied from the last build (same keys): their encrypted search entries are
+        copied too, from that build's index, not decrypted and encrypted again."""
+        previous: Bundles = self.setup.setdefault("previous_bundles", {})
+        if not previous:
+            for part in sorted(previous_folder.glob(search_index_name("*"))):
+                try:
+                    language_part = json.loads(part.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    continue  # a page without its entries is found by no search until rebuilt
+                for key_id, bundles in language_part.items():
+                    if isinstance(bundles, dict):
+                        previous.setdefault(key_id, {}).update(bundles)
+        carried: Bundles = self.setup.setdefault("carried_bundles", {})
+        for key_id, bundles in previous.items():
+            for page in pages:
+                if page in bundles:
+                    carried.setdefault(key_id, {})[page] = bundles[page]
+
+    def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
+        encryption = getattr(page, "encryptcontent", None)
+        targets = self.config["encrypted_something"]
+        if encryption is None or not targets or "inject" in encryption or self.config["sign_files"]:
+            return super().on_post_page(output_content, page, config, **kwargs)
+        key = encryption["key"]
+        output_content = encrypt_elements(
+            output_content, targets, lambda text: ";".join(self.__encrypt_text__(text, key))
+        )
+        # What upstream does next: remember the page's key for its search entries.
+        self.setup["locations"][page.url.lstrip("/")] = (key, encryption["id"])
+        del page.encryptcontent
+        return output_content
+
+    @event_priority(-200)  # as upstream: after the search plugin wrote its index
+    def on_post_build(self, config: Any, **kwargs: Any) -> None:
+        if not (self.setup["search_plugin_found"] and self.config["search_index"] == "dynamically"):
+            return super().on_post_build(config, **kwargs)
+        if not getattr(config["plugins"].get("i18n"), "building", False):
+            # static-i18n builds the other languages inside the first one's post_build, then
+            # writes the index of all languages: only that one is encrypted, once.
+            i18n = config["plugins"].get("i18n")
+            languages = list(i18n.build_languages) if i18n else [config["theme"]["language"]]
+            default = i18n.default_language if i18n else languages[0]
+            self._encrypt_search_index(Path(config["site_dir"]) / "search", languages, default)
+        # The index is done; upstream's own pass over it would compare every entry with
+        # every protected page.
+        self.setup["search_plugin_found"] = False
+        try:
+            return super().on_post_build(config, **kwargs)
+        finally:
+            self.setup["search_plugin_found"] = True
+
+    def _encrypt_search_index(self, folder: Path, languages: list[str], default: str) -> None:
+        """search_index.json keeps the public pages' entries. The others go to one file per
+        language, `encrypted_search_index.<language>.json`, a bundle per page, compressed
+        then encrypted with its level's content key and filed under that key's name: a
+        reader's browser fetches and opens only its language's pages, and a rebuild copies
+        the bundles of the pages it copied."""
+        index_path = folder / "search_index.json"
+        try:
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise PluginError(f"{index_path}: cannot read the search index to encrypt it ({error})") from None
+        index["docs"], protected = split_search_index(index["docs"], self.setup["locations"])
+        bundles: Bundles = {
+            key_id: dict(pages) for key_id, pages in self.setup.get("carried_bundles", {}).items()
+        }
+        for key_id, (key, pages) in protected.items():
+            for page, entries in pages.items():
+                # Compressed first: a topic's text shrinks to about a third; ciphertext does not.
+                text = zlib.compress(json.dumps(entries, ensure_ascii=False).encode("utf-8"))
+                bundles.setdefault(key_id, {})[page] = _encrypt_bytes(text, key)
+        index_path.write_text(json.dumps(index), encoding="utf-8")
+        by_language: dict[str, Bundles] = {language: {} for language in languages}
+        for key_id, pages in bundles.items():
+            for page, bundle in pages.items():
+                language = language_of(page, languages, default)
+                by_language.setdefault(language, {}).setdefault(key_id, {})[page] = bundle
+        for language, part in by_language.items():
+            (folder / search_index_name(language)).write_text(json.dumps(part), encoding="utf-8")
+
+
+def search_index_name(language: str) -> str:
+    """The encrypted search index of one language's pages."""
+    return f"encrypted_search_index.{language}.json"
+
+
+def language_of(page: str, languages: list[str], default: str) -> str:
+    """A page's language, from its address: `fr/topics/…` is French, `topics/…` the default."""
+    first = page.split("/", 1)[0]
+    return first if first in languages and first != default else default
+
+
+def _encrypt_bytes(data: bytes, key: bytes) -> str:
+    """AES-256-CBC with PKCS#7 padding, as encryptcontent does text: "iv;ciphertext", base64."""
+    iv = get_random_bytes(16)
+    ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(pad(data, 16, style="pkcs7"))
+    return f"{base64.b64encode(iv).decode()};{base64.b64encode(ciphertext).decode()}"

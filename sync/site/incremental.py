@@ -1,0 +1,185 @@
+"""Rebuilding only what changed: topic pages whose topic is as it was are carried over from
+the site being replaced instead of being rendered, encrypted and indexed again.
+
+After a sync adds one reply, one topic changed; its pages, the listings, the home page and
+the statistics are built again, and every other topic page is copied from the previous
+site. A page is carried over only when nothing it shows can have changed:
+
+- the site as a whole is the same: the forum's code, theme and configuration, the
+  installed MkDocs packages, the roster and categories (names on every page), the
+  languages, demo or not, and the content keys (sync.site.encryption keeps them while the
+  credentials are the same, and no longer than a week);
+- its topic is the same, in every language, with or without a guest copy.
+
+Anything else, and the page is built afresh; a change to the site as a whole rebuilds all.
+What was built is recorded in a manifest beside the key cache (outside the repository and
+the site: its fingerprints are of the forum's content), once the new site is in place.
+Only `forum build` rebuilds this way; MkDocs run on its own always builds everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from sync.model.content import folder_signature
+from sync.model.files import write_atomically
+from sync.model.domain import Forum, Topic
+
+# Whose code shapes a page: a new version of any of these rebuilds every page.
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-static-i18n",
+    "mkdocs-encryptcontent-plugin",
+    "markdown",
+    "nh3",
+    "babel",  # dates and numbers as each language writes them
+)
+_CODE = Path(__file__).resolve().parent.parent  # all of sync/, every room: any code change rebuilds in full
+
+
+@dataclass
+class Rebuild:
+    """One `forum build`: the site it replaces, where it writes, and what it found."""
+
+    previous: Path  # the site being replaced (it may not exist)
+    staging: Path  # where this build writes; becomes the site on success
+    forum: Forum  # the archive, as read when the build began
+    full: bool = False  # build every page, copy none
+    manifest_file: Path | None = None
+    site: str = ""  # this build's fingerprint of the site as a whole
+    topics: dict[str, str] = field(default_factory=dict)  # topic id → fingerprint
+    carried: frozenset[str] = frozenset()  # topics whose pages are copied over
+    copied: int = 0  # pages copied over
+
+
+_current: Rebuild | None = None
+
+
+@contextmanager
+def rebuilding(previous: Path, staging: Path, forum: Forum, full: bool = False) -> Iterator[Rebuild]:
+    """While `forum build` runs MkDocs: pages of unchanged topics may be carried over."""
+    global _current
+    _current = Rebuild(previous, staging, forum, full)
+    try:
+        yield _current
+    finally:
+        _current = None
+
+
+def current() -> Rebuild | None:
+    return _current
+
+
+def _digest(*parts: bytes | str) -> str:
+    hashing = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hashing.update(len(data).to_bytes(8, "big"))
+        hashing.update(data)
+    return hashing.hexdigest()
+
+
+def _tree(folder: Path) -> list[bytes | str]:
+    """Every file's name and bytes under a folder (code, templates), in a stable order."""
+    parts: list[bytes | str] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        parts += [str(path.relative_to(folder)), path.read_bytes()]
+    return parts
+
+
+def site_fingerprint(forum: Forum, project_root: Path, keys: str, demo: bool) -> str:
+    """What every page depends on, beyond its own topic."""
+    return _digest(
+        *(f"{name}={version(name)}" for name in PACKAGES),
+        *_tree(_CODE),
+        *_tree(project_root / "hooks"),
+        (project_root / "mkdocs.yml").read_bytes(),
+        repr(forum.languages),
+        repr(forum.categories),
+        repr(forum.roster),
+        keys,
+        f"demo={demo}",
+    )
+
+
+def topic_fingerprint(topic: Topic, guest_level: str | None) -> str:
+    """A topic's files (opening post, replies, translations) as the file system describes
+    them, the test the topics cache makes too, and whether guests read a copy of it.
+    Whatever else a topic page shows is in the site's fingerprint."""
+    return _digest(repr(folder_signature(topic.path.parent)), topic.id, f"guests={guest_level}")
+
+
+def page_path(url: str, language: str, default_language: str) -> str:
+    """Where a page of the forum is written in the site: `fr/topics/<slug>/index.html`."""
+    prefix = "" if language == default_language else f"{language}/"
+    return f"{prefix}{url}index.html"
+
+
+def plan(
+    rebuild: Rebuild, manifest_file: Path, site: str, topics: dict[str, str], pages: dict[str, list[str]]
+) -> None:
+    """Decide which topics are carried over: those the last build of this same site made
+    from the same fingerprints, with every one of their pages still in the previous site.
+
+    `pages` gives, for each topic, the paths of its pages in the site (all languages).
+    """
+    rebuild.manifest_file, rebuild.site, rebuild.topics = manifest_file, site, topics
+    before = _load(manifest_file).get(str(rebuild.previous), {})
+    if rebuild.full or before.get("site") != site:
+        rebuild.carried = frozenset()
+        return
+    made = before.get("topics", {})
+    rebuild.carried = frozenset(
+        topic_id
+        for topic_id, fingerprint in topics.items()
+        if made.get(topic_id) == fingerprint
+        and all((rebuild.previous / path).is_file() for path in pages.get(topic_id, []))
+    )
+
+
+def carry(rebuild: Rebuild, paths: list[str]) -> None:
+    """Copy pages over from the previous site into the one being built."""
+    for path in paths:
+        target = rebuild.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # A second name for the same file: the previous site is removed once the new
+            # one is in place, and nothing writes to a copied page.
+            os.link(rebuild.previous / path, target)
+        except OSError:  # another file system
+            shutil.copy2(rebuild.previous / path, target)
+    rebuild.copied += len(paths)
+
+
+def save(rebuild: Rebuild, site_dir: Path) -> None:
+    """Record what the site now in `site_dir` was built from (after it replaced the old)."""
+    if rebuild.manifest_file is None:
+        return
+    manifests = _load(rebuild.manifest_file)
+    manifests.pop(str(rebuild.previous), None)
+    manifests[str(site_dir)] = {"site": rebuild.site, "topics": rebuild.topics}
+    write_atomically(rebuild.manifest_file, json.dumps(manifests), private=True)
+
+
+def forget(manifest_file: Path, site_dir: Path) -> None:
+    """A site built by MkDocs alone no longer matches what the manifest says of it."""
+    manifests = _load(manifest_file)
+    if manifests.pop(str(site_dir), None) is not None:
+        write_atomically(manifest_file, json.dumps(manifests), private=True)
+
+
+def _load(manifest_file: Path) -> dict[str, dict]:
+    try:
+        loaded = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no manifest, or a damaged one: build everything
+    return loaded if isinstance(loaded, dict) else {}

@@ -1,0 +1,395 @@
+"""The forum's pages, built from the content model: home, categories, topics, proposals.
+
+The MkDocs hook asks `Site` which pages exist (cheap: titles and addresses, for every
+language, so that the language switch can link a page to its translations) and renders
+the HTML of a page only when MkDocs builds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from typing import TYPE_CHECKING
+
+from sync.i18n.interface import Interface
+from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
+from sync.site.posts import excerpt, lang_attributes, post_article, shown
+from sync.site.search import search_html
+
+if TYPE_CHECKING:
+    from sync.moderator.invitations import Invitation
+
+LATEST_REPLIES = 10
+
+
+def topic_slug(topic_id: str) -> str:
+    """A topic's address: opaque, so that a URL tells nothing of what is discussed."""
+    return hashlib.sha256(topic_id.encode()).hexdigest()[:12]
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link between two pages of the same language (language-neutral URLs such as
+    `topics/ab12/`), which therefore works under every language prefix."""
+    target = posixpath.relpath(to_url or ".", from_url or ".")
+    return "./" if target == "." else f"{target}/"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One generated page in one language."""
+
+    kind: str  # home, category, topic, guest (a topic's copy for its guests), proposals, …
+    key: str  # the category's or topic's id; empty for home and proposals
+    number: int  # page number of a paginated category listing, from 1
+    language: str
+    title: str
+    url: str  # language-neutral, e.g. topics/ab12cd34ef56/
+
+    @property
+    def src_uri(self) -> str:
+        """The page's file name for MkDocs, with static-i18n's language suffix."""
+        base = self.url.rstrip("/")
+        if self.kind in ("topic", "guest", "proposals"):
+            return f"{base}.{self.language}.md"
+        return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
+
+
+def _time(moment: datetime, t: Interface) -> str:
+    return f'<time datetime="{moment.isoformat()}">{escape(t.date(moment))}</time>'
+
+
+def guest_url(topic_id: str) -> str:
+    """Where a guest reads the topic they were invited to: a copy of the topic page that only
+    guests' credentials open, so that delegations' keys never need a key per guest topic."""
+    return f"guests/{topic_slug('guest ' + topic_id)}/"
+
+
+def category_url(category_id: str, number: int = 1) -> str:
+    """Address of a category listing, or of its later pages."""
+    return f"categories/{category_id}/" + (f"page/{number}/" if number > 1 else "")
+
+
+class Site:
+    """The pages of a forum, and their HTML on demand."""
+
+    def __init__(
+        self,
+        forum: Forum,
+        topics_per_page: int = 20,
+        invitations: Sequence[Invitation] = (),
+        guest_topics: frozenset[str] = frozenset(),
+    ) -> None:
+        self.forum = forum
+        self.per_page = topics_per_page
+        self.invitations = invitations  # the register of guests, content/invitations.yml
+        self.guest_topics = guest_topics  # topics with a guest admitted: they get a guest copy
+
+    def pages(self) -> Iterator[SitePage]:
+        """Every generated page, in every forum language."""
+        for language in self.forum.languages:
+            yield from self.pages_in(language)
+
+    def pages_in(self, language: str) -> Iterator[SitePage]:
+        """Every generated page of one language."""
+        t = Interface(language)
+        default = self.forum.default_language
+        yield SitePage("home", "", 1, language, t("home_title"), "")
+        for category in self.forum.categories.values():
+            name = category.name(language, default)
+            for number in range(1, self._page_count(category.id) + 1):
+                title = (
+                    name
+                    if number == 1
+                    else f"{name} — {t('page_of', page=number, pages=self._page_count(category.id))}"
+                )
+                yield SitePage(
+                    "category", category.id, number, language, title, category_url(category.id, number)
+                )
+        for topic in self.forum.topics:
+            url = f"topics/{topic_slug(topic.id)}/"
+            yield SitePage("topic", topic.id, 1, language, topic.title_in(language), url)
+            if topic.id in self.guest_topics:
+                yield SitePage("guest", topic.id, 1, language, topic.title_in(language), guest_url(topic.id))
+        yield SitePage("proposals", "", 1, language, t("topic_proposals"), "proposals/")
+        yield SitePage("statistics", "", 1, language, t("stats_title"), "statistics/")
+        yield SitePage("invitations", "", 1, language, t("invitations_title"), "invitations/")
+        yield SitePage("search", "", 1, language, t("search"), "find/")
+
+    def html(self, page: SitePage) -> str:
+        """The HTML of a page, below MkDocs' header and above its footer."""
+        t = Interface(page.language)
+        if page.kind == "home":
+            return self._home(page, t)
+        if page.kind == "category":
+            return self._category(page, t)
+        if page.kind in ("topic", "guest"):
+            topic = self.forum.topic(page.key)
+            assert topic is not None, page
+            return self._topic(page, topic, t)
+        if page.kind == "search":
+            return search_html(page.url, t, self.forum.languages)
+        if page.kind == "statistics":
+            from sync.site.statistics import statistics_html  # matplotlib loads only for this page
+
+            return statistics_html(self.forum, page.url, t)
+        if page.kind == "invitations":
+            return self._invitations(page, t)
+        return self._proposals(page, t)
+
+    # Home ---------------------------------------------------------------------------------
+
+    def _home(self, page: SitePage, t: Interface) -> str:
+        parts = [
+            f"<h1>{escape(t('home_title'))}</h1>",
+            f'<p class="forum-intro">{escape(t("home_intro"))}</p>',
+        ]
+        parts.append(f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>')
+        if self.forum.topics:
+            parts.append(self._topic_card(page, self.forum.topics[0], t))
+        else:
+            parts.append(f"<p>{escape(t('no_topics'))}</p>")
+        parts.append("</section>")
+        parts.append(self._latest_replies(page, t))
+        parts.append(self._category_list(page, t))
+        parts.append(self._open_proposals(page, t))
+        return "\n".join(parts)
+
+    def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
+        text = shown(topic, t.language)
+        category = self._category_name(topic.category, t)
+        facts = " · ".join([t("week", week=topic.week), category, t("reply_count", count=len(topic.replies))])
+        return (
+            f'<article class="forum-card"><h3>{self._topic_link(page, topic, t)}</h3>\n'
+            f'<p class="forum-card__facts">{escape(facts)}</p>\n'
+            f'<p class="forum-card__excerpt"{lang_attributes(text.language, t.language)}>'
+            f"{excerpt(text.body)}</p></article>"
+        )
+
+    def _latest_replies(self, page: SitePage, t: Interface) -> str:
+        pairs = [(reply, topic) for topic in self.forum.topics for reply in topic.replies]
+        pairs.sort(key=lambda pair: (pair[0].date, pair[0].id), reverse=True)
+        items = []
+        for reply, topic in pairs[:LATEST_REPLIES]:
+            text = shown(reply, t.language)
+            items.append(
+                f"<li>{self._topic_link(page, topic, t, anchor=reply.id)}"
+                f' <span class="forum-latest__meta">{self._who(reply, t)} · {_time(reply.date, t)}</span>'
+                f"<p{lang_attributes(text.language, t.language)}>{excerpt(text.body)}</p></li>"
+            )
+        body = (
+            f'<ul class="forum-latest">{"".join(items)}</ul>'
+            if items
+            else f"<p>{escape(t('no_replies'))}</p>"
+        )
+        return (
+            f'<section class="forum-latest-replies"><h2>{escape(t("latest_replies"))}</h2>\n{body}</section>'
+        )
+
+    def _category_list(self, page: SitePage, t: Interface) -> str:
+        items = []
+        for category in self.forum.categories.values():
+            count = len(self.forum.topics_in(category.id))
+            name = escape(category.name(t.language, self.forum.default_language))
+            description = escape(category.description(t.language, self.forum.default_language))
+            items.append(
+                f'<li><a href="{relative(page.url, category_url(category.id))}">{name}</a>'
+                f' <span class="forum-count">({escape(t("topic_count", count=count))})</span>'
+                f'<br><span class="forum-description">{description}</span></li>'
+            )
+        heading = escape(t("categories"))
+        return f'<section class="forum-categories"><h2>{heading}</h2><ul>{"".join(items)}</ul></section>'
+
+    def _open_proposals(self, page: SitePage, t: Interface) -> str:
+        waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
+        link = relative(page.url, "proposals/")
+        items = [
+            f'<li><a href="{link}#post-{escape(p.id)}"{self._title_lang(p, t)}>'
+            f"{escape(p.title_in(t.language))}</a>"
+            f' <span class="forum-latest__meta">{self._who(p, t)} · {_time(p.date, t)}</span></li>'
+            for p in waiting
+        ]
+        body = f"<ul>{''.join(items)}</ul>" if items else f"<p>{escape(t('no_open_proposals'))}</p>"
+        heading = f'<a href="{link}">{escape(t("topic_proposals"))}</a>'
+        return f'<section class="forum-proposals"><h2>{heading}</h2>{body}</section>'
+
+    # Categories ---------------------------------------------------------------------------
+
+    def _page_count(self, category_id: str) -> int:
+        count = len(self.forum.topics_in(category_id))
+        return max(1, -(-count // self.per_page))
+
+    def _category(self, page: SitePage, t: Interface) -> str:
+        category = self.forum.categories[page.key]
+        default = self.forum.default_language
+        topics = self.forum.topics_in(category.id)
+        shown_topics = topics[(page.number - 1) * self.per_page : page.number * self.per_page]
+        parts = [f"<h1>{escape(page.title)}</h1>"]
+        if description := category.description(t.language, default):
+            parts.append(f'<p class="forum-description">{escape(description)}</p>')
+        if not topics:
+            parts.append(f"<p>{escape(t('category_empty'))}</p>")
+            return "\n".join(parts)
+        headers = ["topic", "week_column", "replies", "languages", "member_states", "last_activity"]
+        head = "".join(f'<th scope="col">{escape(t(h))}</th>' for h in headers)
+        rows = [self._topic_row(page, topic, t) for topic in shown_topics]
+        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        parts.append(f'<table class="forum-topics">{table}</table>')
+        parts.append(self._pagination(page, t))
+        return "\n".join(parts)
+
+    def _topic_row(self, page: SitePage, topic: Topic, t: Interface) -> str:
+        posts = [topic, *topic.replies]
+        languages = sorted({post.language for post in posts}, key=self.forum.languages.index)
+        states = sorted({t.member_state(p.member_state) for p in posts if p.member_state})
+        cells = [
+            f"<td>{self._topic_link(page, topic, t)}</td>",
+            f"<td>{escape(topic.week)}</td>",
+            f'<td class="forum-number">{len(topic.replies)}</td>',
+            f"<td>{escape(', '.join(t.language_name(code) for code in languages))}</td>",
+            f"<td>{escape(', '.join(states)) or '—'}</td>",
+            f"<td>{_time(topic.last_activity(), t)}</td>",
+        ]
+        return f"<tr>{''.join(cells)}</tr>"
+
+    def _pagination(self, page: SitePage, t: Interface) -> str:
+        pages = self._page_count(page.key)
+        if pages == 1:
+            return ""
+        links = [f"<span>{escape(t('page_of', page=page.number, pages=pages))}</span>"]
+        if page.number > 1:
+            newer = relative(page.url, category_url(page.key, page.number - 1))
+            links.insert(0, f'<a href="{newer}" rel="prev">{escape(t("newer_topics"))}</a>')
+        if page.number < pages:
+            older = relative(page.url, category_url(page.key, page.number + 1))
+            links.append(f'<a href="{older}" rel="next">{escape(t("older_topics"))}</a>')
+        return f'<nav class="forum-pagination" aria-label="{escape(t("pagination"))}">{" ".join(links)}</nav>'
+
+    # Topics -------------------------------------------------------------------------------
+
+    def _topic(self, page: SitePage, topic: Topic, t: Interface) -> str:
+        category_url_here = relative(page.url, category_url(topic.category))
+        category_link = f'<a href="{category_url_here}">{escape(self._category_name(topic.category, t))}</a>'
+        facts = [
+            escape(t("in_category", category="\0")).replace("\0", category_link),
+            escape(t("week", week=topic.week)),
+        ]
+        if topic.proposed_by:
+            facts.append(escape(t("proposed_by", member_state=t.member_state(topic.proposed_by))))
+        parts = [
+            f"<h1{self._title_lang(topic, t)}>{escape(page.title)}</h1>",
+            f'<p class="forum-topic__facts">{" · ".join(facts)}</p>',
+            post_article(self.forum, topic, t, "forum-post--opening"),
+            f'<section class="forum-replies" aria-labelledby="forum-replies-heading">'
+            f'<h2 id="forum-replies-heading">{escape(t("replies_heading", count=len(topic.replies)))}</h2>',
+        ]
+        if topic.replies:
+            parts.append(self._thread(topic.replies, t))
+        else:
+            parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
+        parts.append("</section>")
+        if topic.url:
+            parts.append(
+                f'<p class="forum-on-github"><a href="{escape(topic.url)}">{escape(t("on_github"))}</a></p>'
+            )
+        return "\n".join(parts)
+
+    def _thread(self, replies: list[Reply], t: Interface) -> str:
+        """Replies in order, each answer to a reply listed under it, as on GitHub."""
+        answers: dict[str, list[Reply]] = {}
+        for reply in replies:
+            if reply.parent:
+                answers.setdefault(reply.parent, []).append(reply)
+        items = []
+        for reply in (r for r in replies if r.parent is None):
+            nested = "".join(
+                f"<li>{post_article(self.forum, answer, t, 'forum-reply forum-reply--nested')}</li>"
+                for answer in answers.get(reply.id, [])
+            )
+            thread = f'<ol class="forum-thread forum-thread--nested">{nested}</ol>' if nested else ""
+            items.append(f"<li>{post_article(self.forum, reply, t, 'forum-reply')}{thread}</li>")
+        return f'<ol class="forum-thread">{"".join(items)}</ol>'
+
+    # Proposals ----------------------------------------------------------------------------
+
+    def _proposals(self, page: SitePage, t: Interface) -> str:
+        parts = [f"<h1>{escape(page.title)}</h1>"]
+        waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
+        decided = [p for p in self.forum.proposals if p.status is not ProposalStatus.OPEN]
+        parts.append(f"<h2>{escape(t('open_proposals'))}</h2>")
+        parts.append(
+            "\n".join(self._proposal(p, t) for p in waiting) or f"<p>{escape(t('no_open_proposals'))}</p>"
+        )
+        if decided:
+            parts.append(f"<h2>{escape(t('decided_proposals'))}</h2>")
+            parts.extend(self._proposal(p, t) for p in decided)
+        return "\n".join(parts)
+
+    def _proposal(self, proposal: Proposal, t: Interface) -> str:
+        status = escape(t(f"status_{proposal.status.value}"))
+        return (
+            f'<section class="forum-proposal forum-proposal--{proposal.status.value}">'
+            f"<h3{self._title_lang(proposal, t)}>{escape(proposal.title_in(t.language))}</h3>"
+            f'<p class="forum-proposal__status">{status}</p>\n'
+            f"{post_article(self.forum, proposal, t)}</section>"
+        )
+
+    # Guest invitations --------------------------------------------------------------------
+
+    def _invitations(self, page: SitePage, t: Interface) -> str:
+        """The register: who asked for which guest on which topic, and what was decided."""
+        parts = [f"<h1>{escape(page.title)}</h1>"]
+        if not self.invitations:
+            return parts[0] + f"<p>{escape(t('no_invitations'))}</p>"
+        keys = ["invitation_guest", "topic", "invitation_requested_by", "invitation_until"]
+        keys.append("invitation_decision")
+        head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in keys)
+        rows = []
+        for invitation in reversed(self.invitations):  # newest first
+            topic = self.forum.topic(invitation.topic)
+            if invitation.revoked:
+                decision = t("invitation_revoked", date=t.date(invitation.revoked))
+            elif invitation.decision == "declined":
+                decision = t("invitation_declined", reason=invitation.reason or "")
+            else:
+                decision = t("invitation_accepted")
+            cells = [
+                f"{escape(invitation.name)} (@{escape(invitation.guest)}), {escape(invitation.organization)}",
+                self._topic_link(page, topic, t) if topic else escape(invitation.topic),
+                escape(t.member_state(invitation.requested_by)),
+                f'<time datetime="{invitation.until.isoformat()}">{escape(t.date(invitation.until))}</time>',
+                escape(decision),
+            ]
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        parts.append(f'<table class="forum-invitations">{table}</table>')
+        return "\n".join(parts)
+
+    # Small pieces -------------------------------------------------------------------------
+
+    def _topic_link(self, page: SitePage, topic: Topic, t: Interface, anchor: str | None = None) -> str:
+        """A link to a topic (or to one of its posts) titled in the reader's language."""
+        href = relative(page.url, f"topics/{topic_slug(topic.id)}/")
+        href += f"#post-{escape(anchor)}" if anchor else ""
+        return f'<a href="{href}"{self._title_lang(topic, t)}>{escape(topic.title_in(t.language))}</a>'
+
+    def _category_name(self, category_id: str, t: Interface) -> str:
+        return self.forum.categories[category_id].name(t.language, self.forum.default_language)
+
+    def _who(self, post: Proposal | Reply, t: Interface) -> str:
+        person = self.forum.roster.person(post.author)
+        name = escape(person.name if person else post.author)
+        if post.member_state:
+            return f"{escape(t.member_state(post.member_state))}, {name}"
+        return name
+
+    @staticmethod
+    def _title_lang(post: Topic | Proposal, t: Interface) -> str:
+        """`lang` on a title left in its original language."""
+        translated = post.translation(t.language)
+        if post.language == t.language or (translated and translated.title):
+            return ""
+        return lang_attributes(post.language, t.language)

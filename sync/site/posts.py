@@ -1,0 +1,130 @@
+"""One post as a reader sees it: in their language where a translation exists, else in the
+original with a translated note, its text rendered once and reused on every page.
+
+Used by the site's pages and, later, by the weekly digest, so that a post reads the same
+wherever it appears.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from html import escape
+
+import markdown
+import nh3
+
+from sync.i18n.interface import Interface, direction
+from sync.model.domain import Forum, Post, Role, Translation
+
+# GitHub renders a single line break in a comment as a line break; so do we.
+_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+# One converter for every post: building one costs as much as converting a short post.
+_MARKDOWN = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+EXCERPT_LENGTH = 220
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The text of a post shown to a reader of `reader`'s language."""
+
+    language: str  # the language the shown text is in
+    body: str
+    translation: Translation | None  # the translation shown, if any
+    pending: bool  # shown in the original because no translation exists yet
+
+
+def shown(post: Post, reader: str) -> Shown:
+    """The translation into the reader's language if there is one, else the original."""
+    translation = post.translation(reader)
+    if translation is not None:
+        return Shown(reader, translation.body, translation, pending=False)
+    return Shown(post.language, post.body, None, pending=post.language != reader)
+
+
+@cache
+def render_body(body: str) -> str:
+    """A post's Markdown as safe HTML, headings moved below the page's own (h1 → h3).
+
+    Cached by text: an untranslated post appears on a topic page in every language and on
+    the home page, and converting Markdown is most of a page's cost.
+    """
+    html = _MARKDOWN.reset().convert(body)
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
+    return nh3.clean(html)
+
+
+@cache
+def excerpt(body: str, length: int = EXCERPT_LENGTH) -> str:
+    """The first words of a post as plain (HTML-escaped) text, for listings."""
+    text = " ".join(nh3.clean(render_body(body), tags=set()).split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0]
+    return f"{cut.rstrip(',;:.')} …"
+
+
+def lang_attributes(text_language: str, page_language: str) -> str:
+    """`lang` (and `dir` where the direction changes) for text in another language."""
+    if text_language == page_language:
+        return f' lang="{text_language}"'
+    return f' lang="{text_language}" dir="{direction(text_language)}"'
+
+
+def author_line(forum: Forum, post: Post, t: Interface) -> str:
+    """Who wrote a post: member state and delegate, the moderator, or a guest and whom
+    they speak for, as HTML."""
+    person = forum.roster.person(post.author)
+    name = escape(person.name if person else post.author)
+    if post.member_state:
+        state = escape(t.member_state(post.member_state))
+        return (
+            f'<span class="forum-post__member-state">{state}</span> '
+            f'<span class="forum-post__author">{name}</span>'
+        )
+    if person and person.role is Role.GUEST:
+        label = escape(t("guest", organization=person.organization or ""))
+    elif person and person.role is Role.MODERATOR:
+        label = escape(t("moderator"))
+    else:
+        label = ""
+    role = f'<span class="forum-post__role">{label}</span> ' if label else ""
+    return f'{role}<span class="forum-post__author">{name}</span>'
+
+
+def post_notes(post: Post, text: Shown, t: Interface) -> str:
+    """The translated notes about a post's language: pending, translated by, outdated."""
+    original = escape(t.language_name(post.language))
+    if text.pending:
+        note = escape(t("translation_pending", language=original))
+        return f'<p class="forum-post__note forum-post__note--pending">{note}</p>'
+    if text.translation is None:
+        return ""
+    translator = escape(text.translation.translator)
+    notes = [escape(t("translated_from", language=original, translator=translator))]
+    classes = "forum-post__note forum-post__note--translated"
+    if text.translation.outdated:
+        notes.append(escape(t("translation_outdated")))
+        classes += " forum-post__note--outdated"
+    return f'<p class="{classes}">{" ".join(notes)}</p>'
+
+
+def post_article(forum: Forum, post: Post, t: Interface, extra_class: str = "") -> str:
+    """A post as an <article>: who, when, in which language, and its text."""
+    text = shown(post, t.language)
+    edited = ""
+    if post.edited:
+        edited = f' <span class="forum-post__edited">{escape(t("edited", date=t.date(post.edited)))}</span>'
+    written = escape(t("written_in", language=t.language_name(post.language)))
+    classes = f"forum-post {extra_class}".strip()
+    return (
+        f'<article class="{classes}" id="post-{escape(post.id)}">\n'
+        f'<header class="forum-post__meta">{author_line(forum, post, t)} '
+        f'<time datetime="{post.date.isoformat()}">{escape(t.date(post.date))}</time>{edited} '
+        f'<span class="forum-post__language">{written}</span></header>\n'
+        f"{post_notes(post, text, t)}\n"
+        f'<div class="forum-post__body"{lang_attributes(text.language, t.language)}>\n'
+        f"{render_body(text.body)}\n</div>\n</article>"
+    )

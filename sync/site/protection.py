@@ -1,0 +1,120 @@
+"""Which credential opens which page: the encryption plan handed to mkdocs-encryptcontent.
+
+Every page with forum content is encrypted in the reader's browser (AES, keys derived
+from passwords with PBKDF2). Pages are grouped in levels, each with its own random key:
+the whole forum is one level, opened by every delegation; a topic to which a guest is
+invited also has a copy of its own (`guests/<code>/`), a level opened by its guests
+alone, so that a guest's credential opens that topic and nothing else. Content keys are drawn
+afresh whenever the credentials change, and at least weekly (sync.site.encryption), so a key kept
+from before a revocation opens nothing built after it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sync.model.credentials import (
+    MODERATOR,
+    Credential,
+    CredentialError,
+    credentials_path,
+    load_credentials,
+)
+from sync.i18n.interface import Interface
+from sync.model.domain import Forum
+from sync.site.pages import topic_slug
+
+FORUM_LEVEL = "forum"
+DEMO_ENVIRONMENT = "FORUM_DEMO"
+# PBKDF2-SHA256 iterations, as a power of ten (the plugin's `kdf_pow`): 10^6, above
+# OWASP's 600,000; derived keys are cached between builds, outside the repository.
+KDF_POWER = 6
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The encryption plan of one build."""
+
+    inventory: dict[str, dict[str, str]]  # level → {user name: password}
+    guest_levels: dict[str, str]  # topic id → its own level, for topics with guests
+    cache_file: Path  # encryptcontent's cache of derived keys: secret, never in site/
+    demo: bool
+
+    def level_of(self, kind: str, topic_id: str) -> str:
+        """The level of a page: a guest copy's own level, else the forum's."""
+        return self.guest_levels[topic_id] if kind == "guest" else FORUM_LEVEL
+
+
+def demo_password(user: str) -> str:
+    """The documented password of a demo credential: public, for the demo only."""
+    return f"demo-{user.lower()}-forum-password"
+
+
+def demo_credentials(forum: Forum, today: date) -> list[Credential]:
+    """A credential per member state of the roster, WIPO's, and one per roster guest."""
+    delegations = [Credential(code, demo_password(code), today) for code in forum.roster.member_states]
+    delegations.append(Credential(MODERATOR, demo_password(MODERATOR), today))
+    topics = {topic.id for topic in forum.topics}
+    guests = [
+        Credential(g.login, demo_password(g.login), today, (g.topic,), g.requested_by, g.until)
+        for g in forum.roster.guests
+        if g.topic in topics and g.requested_by and g.until
+    ]
+    return [*delegations, *guests]
+
+
+def plan(forum: Forum, credentials: list[Credential], cache_file: Path, demo: bool) -> Protection:
+    """Levels and their credentials for a build; refuses a plan that would admit nobody."""
+    delegations = {c.user: c.password for c in credentials if not c.is_guest}
+    if not delegations:
+        raise CredentialError("the credentials file holds no delegation: nobody could read the forum")
+    inventory = {FORUM_LEVEL: delegations}
+    # A guest reads a copy of their topic at a level of its own, opened by guests alone: a
+    # delegation's key entry then holds one key, however many topics have guests, and every
+    # page, which carries every credential's entry, stays light.
+    guest_levels: dict[str, str] = {}
+    known_topics = {topic.id for topic in forum.topics}
+    for guest in (c for c in credentials if c.is_guest):
+        for topic_id in guest.topics:
+            if topic_id not in known_topics:
+                raise CredentialError(
+                    f"guest {guest.user} is invited to topic {topic_id}, which is not in content/"
+                )
+            level = guest_levels.setdefault(topic_id, f"topic-{topic_slug(topic_id)}")
+            inventory.setdefault(level, {})[guest.user] = guest.password
+    return Protection(inventory, guest_levels, cache_file, demo)
+
+
+def protection_for_build(forum: Forum, project_root: Path, today: date | None = None) -> Protection:
+    """The plan from the demo credentials (FORUM_DEMO=1) or from $FORUM_CREDENTIALS."""
+    today = today or date.today()
+    if os.environ.get(DEMO_ENVIRONMENT) == "1":
+        cache = Path(tempfile.gettempdir()) / "wipo-forum-demo.kdf-cache"
+        return plan(forum, demo_credentials(forum, today), cache, demo=True)
+    path = credentials_path().resolve()
+    if path.is_relative_to(project_root.resolve()):
+        # Passwords and the keys derived from them must never be committed or published.
+        raise CredentialError(f"the credentials file {path} is inside the repository; keep it outside")
+    admitted = load_credentials(path).admitted(today)
+    return plan(forum, admitted, path.with_name(path.name + ".kdf-cache"), demo=False)
+
+
+def signin_translations(languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The sign-in form's words in each forum language, in encryptcontent's terms."""
+    translations = {}
+    for language in languages:
+        t = Interface(language)
+        translations[language] = {
+            "title_prefix": "",
+            "summary": t("signin_title"),
+            "encryption_info_message": t("signin_info"),
+            "placeholder_user": t("user_name"),
+            "placeholder": t("password"),
+            "password_button_text": t("sign_in"),
+            "decryption_failure_message": t("wrong_password"),
+        }
+    return translations

@@ -1,0 +1,192 @@
+"""The statistics page: each figure as a chart with its text alternative, and the table of
+its figures beneath, in the reader's language; then the moderator's view.
+
+The tables are `sync.stats.report`'s, the same that `forum stats` prints and writes as CSV; each
+number cell also carries its CSV value (`data-value`), so that a figure on the page can be
+checked against the CSV files.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from html import escape
+
+from babel.dates import format_skeleton
+
+from sync.stats import charts
+from sync.i18n.interface import Interface
+from sync.model.domain import ContentError, Forum, Proposal, Topic
+from sync.site.pages import relative, topic_slug
+from sync.site.posts import lang_attributes
+from sync.stats.report import Cell, Label, Share, Table, csv_cells, display, moderator_tables, region_label, tables
+from sync.stats.figures import Statistics, compute
+
+AS_OF_ENVIRONMENT = "FORUM_STATS_AS_OF"  # build the page as of that day (default: today)
+
+
+def build_as_of() -> date | None:
+    """The day the statistics page counts up to: $FORUM_STATS_AS_OF if set, else today."""
+    value = os.environ.get(AS_OF_ENVIRONMENT, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        expected = f"expected a date such as 2026-11-25, got {value!r}"
+        raise ContentError(AS_OF_ENVIRONMENT, None, expected) from None
+
+
+_computed: tuple[Forum, date | None, Statistics] | None = None
+
+
+def _figures(forum: Forum, as_of: date | None) -> Statistics:
+    """The figures, computed once for every language of a build (they do not depend on it)."""
+    global _computed
+    if _computed is None or _computed[0] is not forum or _computed[1] != as_of:
+        _computed = (forum, as_of, compute(forum, as_of))
+    return _computed[2]
+
+
+def statistics_html(forum: Forum, page_url: str, t: Interface, as_of: date | None = None) -> str:
+    """The statistics page's HTML in `t`'s language."""
+    stats = _figures(forum, as_of or build_as_of())
+    all_tables = tables(forum, stats, t)
+    moderator = {table.name for table in moderator_tables(forum, stats, t)}
+    drawn = _charts(stats, forum, t)
+    parts = [
+        f"<h1>{escape(t('stats_title'))}</h1>",
+        f'<div class="forum-stats" data-as-of="{stats.as_of.isoformat()}">',
+        f'<p class="forum-intro">{escape(t("stats_intro", date=t.date(stats.as_of)))}</p>',
+    ]
+    for table in all_tables:
+        if table.name in moderator:
+            continue
+        parts.append(_section(table, drawn.get(table.name), forum, page_url, t, level=2))
+        if table.name == "posts_by_region":
+            parts.append(f'<p class="forum-description">{escape(t("stats_regions_note"))}</p>')
+    parts.append(
+        f'<section class="forum-stats__moderator" aria-labelledby="stats-moderator">'
+        f'<h2 id="stats-moderator">{escape(t("stats_moderator"))}</h2>'
+    )
+    parts += [
+        _section(table, None, forum, page_url, t, level=3) for table in all_tables if table.name in moderator
+    ]
+    parts += ["</section>", "</div>"]
+    return "\n".join(parts)
+
+
+def _charts(stats: Statistics, forum: Forum, t: Interface) -> dict[str, tuple[str, str]]:
+    """The charts of the figures that have one, with their text alternative, by table name."""
+    drawn: dict[str, tuple[str, str]] = {}
+    if stats.weeks:
+        alternative = t("stats_chart_weekly", title=t("stats_weekly"))
+        svg = charts.weekly_chart(
+            "weekly",
+            [format_skeleton("MMMd", week.monday, locale=t.locale) for week in stats.weeks],
+            [week.posts for week in stats.weeks],
+            [week.member_states for week in stats.weeks],
+            (t("stats_posts"), t("stats_active_member_states")),
+            alternative,
+            t,
+        )
+        drawn["weekly_activity"] = (svg, alternative)
+    if stats.posts:
+        languages = [t.language_name(count.language) for count in stats.languages]
+        drawn["posts_by_language"] = _bars(
+            "languages", languages, [c.posts for c in stats.languages], "stats_by_language", t
+        )
+        default = forum.default_language
+        names = [forum.categories[c.category].name(t.language, default) for c in stats.categories]
+        drawn["posts_by_category"] = _bars(
+            "categories", names, [c.posts for c in stats.categories], "stats_by_category", t
+        )
+        regions = [region_label(r.region, t).name for r in stats.regions]
+        posts = [r.posts for r in stats.regions]
+        drawn["posts_by_region"] = _bars("regions", regions, posts, "stats_by_region", t)
+        coverage = [t.language_name(c.language) for c in stats.coverage]
+        alternative = t("stats_chart_bars", title=t("stats_translations"))
+        shares = [c.share for c in stats.coverage]
+        svg = charts.bar_chart(
+            "translations", coverage, shares, t("stats_share_translated"), alternative, t, percent=True
+        )
+        drawn["translation_coverage"] = (svg, alternative)
+    return drawn
+
+
+def _bars(name: str, labels: list[str], values: list[int], title_key: str, t: Interface) -> tuple[str, str]:
+    """Posts as bars, with the chart's text alternative."""
+    alternative = t("stats_chart_bars", title=t(title_key))
+    floats = [float(v) for v in values]
+    return charts.bar_chart(name, labels, floats, t("stats_posts"), alternative, t), alternative
+
+
+def _section(
+    table: Table, chart: tuple[str, str] | None, forum: Forum, page_url: str, t: Interface, level: int
+) -> str:
+    """A figure: its heading, its chart in a <figure> with the alternative as caption, its table."""
+    heading_id = f"stats-{table.name}"
+    parts = [
+        f'<section class="forum-stats__figure" id="{table.name}" aria-labelledby="{heading_id}">',
+        f'<h{level} id="{heading_id}">{escape(table.title)}</h{level}>',
+    ]
+    if chart:
+        svg, alternative = chart
+        parts.append(
+            f'<figure class="forum-stats__chart">{svg}<figcaption>{escape(alternative)}</figcaption></figure>'
+        )
+    parts.append(_table_html(table, forum, page_url, t, heading_id))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _table_html(table: Table, forum: Forum, page_url: str, t: Interface, heading_id: str) -> str:
+    if not table.rows:
+        return f'<p class="forum-stats__none">{escape(t("stats_none"))}</p>'
+    head = "".join(f'<th scope="col">{escape(column.heading)}</th>' for column in table.columns)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for index, cell in enumerate(row):
+            tag = "th" if index == 0 else "td"
+            scope = ' scope="row"' if index == 0 else ""
+            content = _cell_html(cell, forum, page_url, t)
+            cells.append(f"<{tag}{scope}{_cell_attributes(cell)}>{content}</{tag}>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        # No class: Material styles only tables without one.
+        f'<table data-figure="{table.name}" aria-labelledby="{heading_id}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _cell_attributes(cell: Cell) -> str:
+    """Numbers aligned to the end of the cell (Material's table style would override a class),
+    with their CSV value for checking."""
+    if not isinstance(cell, int | Share | timedelta):
+        return ""
+    return f' class="forum-number" style="text-align: end" data-value="{escape(csv_cells(cell)[0])}"'
+
+
+def _cell_html(cell: Cell, forum: Forum, page_url: str, t: Interface) -> str:
+    """A cell's text; a topic or a proposal links to it, its title marked with its language
+    where no translator gave one."""
+    text = escape(display(cell, t))
+    if isinstance(cell, str):
+        return f"<bdi>{text}</bdi>"  # 2026-W40 stays 2026-W40 on a right-to-left page
+    if not isinstance(cell, Label):
+        return text
+    topic = forum.topic(cell.code)
+    proposal = next((p for p in forum.proposals if p.id == cell.code), None)
+    if topic is not None:
+        post: Topic | Proposal = topic
+        href = relative(page_url, f"topics/{topic_slug(topic.id)}/")
+    elif proposal is not None:
+        post = proposal
+        href = f"{relative(page_url, 'proposals/')}#post-{escape(proposal.id)}"
+    else:
+        return text
+    translated = post.translation(t.language)
+    original = post.language == t.language or bool(translated and translated.title)
+    lang = "" if original else lang_attributes(post.language, t.language)
+    return f'<a href="{href}"{lang}>{text}</a>'

@@ -1,0 +1,1 @@
+"""Usage statistics: the figures, their tables and their charts."""
