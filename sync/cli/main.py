@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from sync.cli.access import access as access_command
 from sync.cli.moderator import MODERATION_COMMANDS
 from sync.cli.options import credentials_file_option, open_project, project_option
 from sync.github.client import GitHubError
@@ -283,7 +284,16 @@ def stats(project_dir: Path | None, as_of: datetime | None, csv_dir: Path | None
 def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_url: str) -> None:
     """Bring moderated contributions from GitHub Discussions into content/ by a pull request."""
     project = _project(project_dir)
-    settings = SyncSettings(repository=repository, token=token, api_url=api_url, full=full)
+    # With FORUM_CREDENTIALS, posts of member states without a delegation credential are held
+    # back; the workflow always sets it, so CI fails closed (a missing file stops the sync).
+    named = os.environ.get("FORUM_CREDENTIALS")
+    settings = SyncSettings(
+        repository=repository,
+        token=token,
+        api_url=api_url,
+        full=full,
+        credentials=Path(named) if named else None,
+    )
 
     def progress(done: int, total: int) -> None:
         if total > SHOW_PROGRESS_FROM:
@@ -291,7 +301,7 @@ def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_
 
     try:
         outcome = run_sync(project.root, settings, progress=progress)
-    except (GitHubError, GitError, ContentError) as error:
+    except (GitHubError, GitError, ContentError, CredentialError) as error:
         raise click.ClickException(f"sync failed: {error}") from None
     for line in describe(outcome):
         click.echo(line)
@@ -301,6 +311,7 @@ def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_
 
 for _command in MODERATION_COMMANDS:  # defined in sync/cli/moderator.py
     main.add_command(_command)
+main.add_command(access_command)  # sync/cli/access.py: `forum access`
 
 # Weekly digest ---------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ class Budget:
     graphql_requests: int = 0
     points: int = 0
     waits: list[float] = field(default_factory=list)
+    remaining: int | None = None  # GraphQL points left, as the last query's rateLimit said
 
 
 class Clock(Protocol):
@@ -111,7 +112,10 @@ class GitHubClient:
         self.budget.graphql_requests += 1
         _, answer = self.call("GraphQL query", lambda: self.github.requester.graphql_query(query, variables))
         data = answer.get("data") or {}
-        self.budget.points += int((data.get("rateLimit") or {}).get("cost") or 0)
+        limit = data.get("rateLimit") or {}
+        self.budget.points += int(limit.get("cost") or 0)
+        if limit.get("remaining") is not None:
+            self.budget.remaining = int(limit["remaining"])
         return data
 
     def call(self, what: str, action: Callable[[], T]) -> T:

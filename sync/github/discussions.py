@@ -307,3 +307,43 @@ def _parse(text: str) -> datetime:
 
 def _optional(text: str | None) -> datetime | None:
     return _parse(text) if text else None
+
+
+# One discussion by its node id (a guest's room, a topic outside an incremental read) -------
+
+DISCUSSION_QUERY = (
+    """
+query ForumDiscussion($id: ID!) {
+  rateLimit { cost remaining resetAt }
+  node(id: $id) {
+    ... on Discussion {
+      id number url title body createdAt updatedAt lastEditedAt
+      author { login }
+      category { slug name }
+      comments(first: 20) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          ...CommentFields
+          replies(first: 10) { pageInfo { hasNextPage endCursor } nodes { ...CommentFields } }
+        }
+      }
+    }
+  }
+}
+"""
+    + COMMENT_FIELDS
+)
+
+
+def fetch_discussion(client: GitHubClient, discussion_id: str) -> Discussion | None:
+    """One discussion with every comment and reply; None when GitHub no longer has it."""
+    try:
+        data = client.graphql(DISCUSSION_QUERY, {"id": discussion_id})
+    except GitHubError as error:
+        if "could not resolve to a node" in str(error).lower():
+            return None
+        raise
+    node = data.get("node")
+    if not node or "comments" not in node:
+        return None
+    return _complete(client, _discussion(node), node)

@@ -10,7 +10,9 @@ makes no diff. A moderator asking "why was this held back?" finds the answer in
 Rules:
 - topics are opened by the moderator; proposals by delegates (or the moderator); replies
   by delegates, the moderator, and a guest on the one topic they were invited to, until
-  their invitation ends; anyone else is held back and listed in the pull request;
+  their invitation ends; anyone else is held back and listed in the pull request; so is a
+  delegate whose member state holds no delegation credential any more (when the sync is
+  given the credentials file);
 - a comment hidden (minimized) on GitHub is not imported, and is removed if it was;
 - a comment deleted on GitHub, kept as a tombstone (`deletedAt`) or gone altogether, is its
   author's request to remove the post: it is removed with its translations;
@@ -58,6 +60,8 @@ class Rules:
     categories: dict[str, Category]  # forum category id → category
     proposals_category: str  # slug of the GitHub category for topic proposals
     languages: tuple[str, ...]
+    # Member states holding a delegation credential (FORUM_CREDENTIALS); None: not checked.
+    delegations: frozenset[str] | None = None
 
     def category_for(self, slug: str) -> Category | None:
         """The forum category whose topics live in the GitHub category `slug`."""
@@ -142,6 +146,8 @@ def author_verdict(login: str | None, rules: Rules, topic_id: str, when: datetim
         return "the author's GitHub account was deleted"
     entries = [p for p in rules.roster.people() if p.login.lower() == login.lower()]
     member = next((p for p in entries if p.role is not Role.GUEST), None)
+    if member is not None and not _holds_delegation(member, rules):
+        return f"@{login}'s member state {member.member_state} holds no delegation credential (revoked)"
     if member is not None:
         return member
     if not entries:
@@ -152,6 +158,13 @@ def author_verdict(login: str | None, rules: Rules, topic_id: str, when: datetim
     if guest.until is not None and when.date() > guest.until:
         return f"@{login}'s invitation as a guest ended on {guest.until.isoformat()}"
     return guest
+
+
+def _holds_delegation(member: Person, rules: Rules) -> bool:
+    """False for a delegate whose member state's credential was revoked (when it is checked)."""
+    if member.role is not Role.DELEGATE or rules.delegations is None:
+        return True
+    return (member.member_state or "").upper() in rules.delegations
 
 
 def _topic_verdict(discussion: Discussion, rules: Rules) -> Person | str:

@@ -17,12 +17,15 @@ from github import Github
 
 from sync.github.client import Budget, Clock, GitHubClient, connect
 from sync.github.discussions import fetch_discussions
+from sync.github.limits import ContentLimiter
 from sync.gitrepo import worktree as gitrepo
 from sync.intake.moderation import HeldBack, ImportReport, Rules, import_discussions
 from sync.intake.pull_request import pull_request_text
+from sync.intake.rooms import RoomsOutcome, merge_rooms, mirror_rooms, read_rooms
 from sync.intake.state import read_state, write_state
 from sync.model.config import Project
 from sync.model.content import load_forum
+from sync.model.credentials import load_credentials
 from sync.model.domain import Roster
 from sync.model.roster import load_proposals_category
 
@@ -42,6 +45,9 @@ class SyncSettings:
     api_url: str = DEFAULT_API_URL  # GITHUB_API_URL; GitHub Enterprise Server: https://HOST/api/v3
     full: bool = False  # read every discussion instead of what changed
     remote: str = "origin"  # the git remote that is the GitHub repository
+    # The delegations' credentials file (FORUM_CREDENTIALS): posts of a member state without
+    # a delegation credential are held back. None: not checked, and the report says so.
+    credentials: Path | None = None
 
 
 @dataclass
@@ -58,6 +64,8 @@ class SyncOutcome:
     pull_url: str | None = None
     pull_action: str = "none"  # opened, updated, unchanged or none
     ignored: dict[str, int] = field(default_factory=dict)
+    rooms: RoomsOutcome = field(default_factory=RoomsOutcome)
+    delegations_checked: bool = False
 
 
 def run_sync(
@@ -108,21 +116,29 @@ def _sync(
     """Read, moderate and write into the worktree; commit and push if anything changed."""
     languages = project.languages()
     forum = load_forum(project.content, languages)
+    delegations = None
+    if settings.credentials is not None:
+        delegations = frozenset(code.upper() for code in load_credentials(settings.credentials).delegations)
     rules = Rules(
         roster=forum.roster,
         categories=forum.categories,
         proposals_category=load_proposals_category(project.content / "categories.yml"),
         languages=languages,
+        delegations=delegations,
     )
     state = read_state(project.content)
     since = None if settings.full or state.synced_until is None else state.synced_until - OVERLAP
     fetched = fetch_discussions(client, since, progress)
-    report = import_discussions(project.content, fetched, rules, forum)
+    # Guests write in rooms of their own: their posts join their topic's discussion here.
+    rooms = read_rooms(client, project.content, fetched, datetime.now(UTC).date())
+    report = import_discussions(project.content, merge_rooms(fetched, rooms), rules, forum)
+    mirrored = mirror_rooms(client, project.content, rooms, rules, forum, ContentLimiter(client.clock))
     after = state.after(fetched, report.held_back)
     outcome = SyncOutcome(
         report, after.held_back, client.budget, since is None, since, len(fetched.discussions)
     )
     outcome.ignored = dict(report.ignored)
+    outcome.rooms, outcome.delegations_checked = mirrored, delegations is not None
     if workspace.changed():
         # The state travels with the posts it describes; alone it is no reason for a commit.
         write_state(project.content, after)
@@ -154,6 +170,15 @@ def describe(outcome: SyncOutcome) -> list[str]:
     if outcome.held_back:
         lines.append(f"Held back: {len(outcome.held_back)}")
         lines += [f"  - {entry.url}: {entry.reason}" for entry in outcome.held_back]
+    if not outcome.delegations_checked:
+        lines.append("Delegations not checked: FORUM_CREDENTIALS is not set (see README, Sync).")
+    rooms = outcome.rooms
+    if rooms.read:
+        lines.append(
+            f"Guests' rooms: {rooms.read} read; copies {rooms.copied} made, {rooms.updated} updated, "
+            f"{rooms.deleted} deleted"
+            + (f"; paused: {rooms.paused}, the rest at the next sync" if rooms.paused else "")
+        )
     if outcome.ignored:
         categories = ", ".join(f"{slug} ({count})" for slug, count in sorted(outcome.ignored.items()))
         lines.append(f"Not the forum's: discussions in the GitHub categories {categories}")

@@ -47,6 +47,8 @@ class Invitation:
     decided: date
     reason: str | None = None  # why it was declined
     revoked: date | None = None
+    room: str | None = None  # owner/name of the guest's room on GitHub (sync.moderator.rooms)
+    room_discussion: str | None = None  # node id of the room's one discussion
 
     def active(self, today: date) -> bool:
         """Accepted, not revoked, not expired."""

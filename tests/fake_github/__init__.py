@@ -18,6 +18,8 @@ from .models import (
     DiscussionComment,
     PullRequest,
     Repository,
+    RepositoryInvitation,
+    Team,
     User,
 )
 from .schema import SchemaNotInstalledError, get_schema, validate_query
@@ -37,9 +39,11 @@ __all__ = [
     "PullRequest",
     "QueryCost",
     "Repository",
+    "RepositoryInvitation",
     "SchemaNotInstalledError",
     "Stats",
     "Store",
+    "Team",
     "User",
     "analyze",
     "create_bare_remote",

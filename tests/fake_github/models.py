@@ -113,6 +113,14 @@ class Repository:
     remote_path: Path | None = None
     #: Discussions, issues and pull requests share one number sequence, as on GitHub.
     next_number: int = 1
+    private: bool = False
+    archived: bool = False
+    has_discussions: bool = True
+    description: str = ""
+    #: Collaborators by login, with their permission (pull, triage, push, maintain, admin).
+    collaborators: dict[str, str] = field(default_factory=dict)
+    #: Pending invitations to collaborate, oldest first.
+    invitations: list[RepositoryInvitation] = field(default_factory=list)
 
     @property
     def name_with_owner(self) -> str:
@@ -121,6 +129,30 @@ class Repository:
     @property
     def url(self) -> str:
         return f"{self.web_url}/{self.name_with_owner}"
+
+
+@dataclass(eq=False)
+class RepositoryInvitation:
+    """An invitation to collaborate, pending until the invitee accepts it."""
+
+    id: int
+    node_id: str
+    invitee: User
+    inviter: User
+    permission: str  # as PUT asked: pull, triage, push, maintain, admin
+    created_at: datetime
+
+
+@dataclass(eq=False)
+class Team:
+    """An organization's team; members are active, invitations wait for the person to join."""
+
+    organization: str
+    slug: str
+    database_id: int
+    id: str
+    members: list[str] = field(default_factory=list)
+    invitations: dict[str, int] = field(default_factory=dict)  # login → invitation id
 
 
 @dataclass(eq=False)

@@ -244,6 +244,14 @@ def _typed(info: GraphQLResolveInfo, global_id: str | None, kind: type) -> Any:
     return found
 
 
+def _writable(repo: Repository) -> None:
+    """GitHub refuses every write in an archived repository, and discussions where they are off."""
+    if repo.archived:
+        raise GitHubError("UNPROCESSABLE", "Repository was archived so is read-only.")
+    if not repo.has_discussions:
+        raise GitHubError("UNPROCESSABLE", "Discussions are disabled for this repository.")
+
+
 def _require_body(body: str | None) -> str:
     if not body or not body.strip():
         raise GitHubError("UNPROCESSABLE", "Body can't be blank")
@@ -259,6 +267,7 @@ def create_discussion(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any
     category = _typed(info, input["categoryId"], DiscussionCategory)
     if category.repository is not repo:
         raise not_found_node(input["categoryId"])
+    _writable(repo)
     created = store.add_discussion(
         input["title"],
         _require_body(input["body"]),
@@ -275,6 +284,7 @@ def add_comment(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> 
     parent = _typed(info, input["replyToId"], DiscussionComment) if input.get("replyToId") else None
     if parent is not None and parent.discussion is not discussion:
         raise not_found_node(input["replyToId"])
+    _writable(discussion.repository)
     try:
         created = store.add_comment(
             discussion, store.viewer.login, _require_body(input["body"]), reply_to=parent
@@ -286,6 +296,7 @@ def add_comment(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> 
 
 def update_comment(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     comment = _typed(info, input["commentId"], DiscussionComment)
+    _writable(comment.discussion.repository)
     store_of(info).edit_comment(comment, _require_body(input["body"]))
     return {"clientMutationId": input.get("clientMutationId"), "comment": comment}
 
@@ -301,6 +312,7 @@ def update_discussion(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any
 
 def delete_comment(_root: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     comment = _typed(info, input["id"], DiscussionComment)
+    _writable(comment.discussion.repository)
     store_of(info).delete_comment(comment)
     return {"clientMutationId": input.get("clientMutationId"), "comment": comment}
 
@@ -338,7 +350,9 @@ RESOLVERS: dict[tuple[str, str], Resolver] = {
         "name": repo.default_branch,
         "prefix": "refs/heads/",
     },
-    ("Repository", "hasDiscussionsEnabled"): lambda _repo, _info: True,
+    ("Repository", "hasDiscussionsEnabled"): lambda repo, _info: repo.has_discussions,
+    ("Repository", "isArchived"): lambda repo, _info: repo.archived,
+    ("Repository", "isPrivate"): lambda repo, _info: repo.private,
     ("Discussion", "comments"): comments,
     ("DiscussionComment", "replies"): replies,
     ("DiscussionComment", "isAnswer"): lambda _comment, _info: False,

@@ -86,6 +86,9 @@ class RestAPI:
             ("GET", re.compile(repo + r"/issues/(?P<number>\d+)/comments"), self.list_comments),
             ("POST", re.compile(repo + r"/issues/(?P<number>\d+)/comments"), self.add_comment),
         ]
+        from .rest_access import routes as access_routes  # collaborators, teams, new repositories
+
+        self.routes += access_routes(self)
 
     def dispatch(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[str, RestReply]:
         """Answer one request; returns the matched route template (for stats) and the reply."""
@@ -130,10 +133,11 @@ class RestAPI:
             "name": repo.name,
             "full_name": repo.name_with_owner,
             "owner": self.user_json(self.store.user(repo.owner)),
-            "private": False,
-            "visibility": "public",
+            "private": repo.private,
+            "visibility": "private" if repo.private else "public",
             "fork": False,
-            "archived": False,
+            "archived": repo.archived,
+            "description": repo.description or None,
             "html_url": repo.url,
             "url": base,
             "pulls_url": base + "/pulls{/number}",
@@ -142,7 +146,7 @@ class RestAPI:
             "clone_url": clone_url,
             "default_branch": repo.default_branch,
             "has_issues": True,
-            "has_discussions": True,
+            "has_discussions": repo.has_discussions,
             "permissions": {
                 "admin": True,
                 "maintain": True,

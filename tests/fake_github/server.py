@@ -85,6 +85,7 @@ class FakeGitHub:
     ) -> None:
         self.store = Store(viewer=viewer, clock=clock)
         if repo is not None:
+            self.store.add_organization(owner)
             self.store.add_repository(owner, repo)
         #: Accepted tokens; None accepts any token (an Authorization header is still required).
         self.tokens = tokens
@@ -302,7 +303,8 @@ class FakeGitHub:
             self._send_raw(handler, fault.status, page, "text/html; charset=utf-8", {})
 
     def _send(self, handler: _Handler, status: int, payload: Any, headers: dict[str, str]) -> None:
-        body = json.dumps(payload).encode()
+        # 204 No Content has no body, and a keep-alive client would read one as the next answer.
+        body = b"" if status == 204 else json.dumps(payload).encode()
         self._send_raw(handler, status, body, "application/json; charset=utf-8", headers)
 
     @staticmethod

@@ -23,6 +23,8 @@ from .models import (
     IssueComment,
     PullRequest,
     Repository,
+    RepositoryInvitation,
+    Team,
     User,
     node_id,
 )
@@ -51,6 +53,9 @@ class Store:
         self.repositories: list[Repository] = []
         self.users: dict[str, User] = {}
         self.nodes: dict[str, Any] = {}
+        #: Organizations by login, with their members (who join a team at once).
+        self.organizations: dict[str, set[str]] = {}
+        self.teams: list[Team] = []
         # Database ids above 2**16 so node ids pack as msgpack uint32, like GitHub's.
         self._ids = itertools.count(10_000_001)
         self.viewer = self.user(viewer)
@@ -134,6 +139,7 @@ class Store:
         self.user(owner)
         number = self._next_id()
         repo = Repository(owner, name, number, node_id("R", number), default_branch, self.web_url)
+        repo.collaborators[self.viewer.login] = "admin"  # the forum's account administers it
         self.repositories.append(self._register(repo))
         if default_categories:
             for cat_name, slug, emoji, answerable in DEFAULT_CATEGORIES:
@@ -360,3 +366,56 @@ class Store:
         pull.comments.append(comment)
         pull.updated_at = comment.created_at
         return comment
+
+    # -- access: collaborators, invitations, teams -----------------------------------
+
+    @_locked
+    def invite_collaborator(
+        self, repo: Repository, login: str, permission: str
+    ) -> RepositoryInvitation | None:
+        """PUT a collaborator: an invitation, or None when they already collaborate (permission updated)."""
+        if login in repo.collaborators:
+            repo.collaborators[login] = permission
+            return None
+        pending = next((i for i in repo.invitations if i.invitee.login.lower() == login.lower()), None)
+        if pending is not None:
+            pending.permission = permission
+            return pending
+        number = self._next_id()
+        invitation = RepositoryInvitation(
+            number, node_id("RI", number), self.user(login), self.viewer, permission, self.clock.now()
+        )
+        repo.invitations.append(invitation)
+        return invitation
+
+    @_locked
+    def accept_invitation(self, repo: Repository | str, login: str) -> None:
+        """The invitee accepts, as they would from their notifications."""
+        repository = self.get_repository(repo)
+        invitation = next(i for i in repository.invitations if i.invitee.login.lower() == login.lower())
+        repository.invitations.remove(invitation)
+        repository.collaborators[invitation.invitee.login] = invitation.permission
+
+    @_locked
+    def add_collaborator(self, repo: Repository | str, login: str, permission: str = "push") -> None:
+        """Someone given access directly (an invitation already accepted)."""
+        self.get_repository(repo).collaborators[self.user(login).login] = permission
+
+    @_locked
+    def add_organization(self, login: str, members: tuple[str, ...] = ()) -> None:
+        self.user(login)
+        self.organizations.setdefault(login, set()).update(members)
+
+    @_locked
+    def add_team(self, organization: str, slug: str, members: tuple[str, ...] = ()) -> Team:
+        self.add_organization(organization, members)
+        number = self._next_id()
+        team = Team(organization, slug, number, node_id("T", number), list(members))
+        self.teams.append(team)
+        return team
+
+    @_locked
+    def team(self, organization: str, slug: str) -> Team | None:
+        return next(
+            (t for t in self.teams if t.organization.lower() == organization.lower() and t.slug == slug), None
+        )

@@ -1,0 +1,122 @@
+"""A guest's room: prepared by `forum invite`, closed by `forum access --apply`.
+
+The room is a private repository of its own (named by `rooms.name` in content/access.yml)
+with one discussion that mirrors the topic: its opening post and the replies so far, each
+copied by the forum's account with who wrote it (delegate and member state, moderator)
+and in the language it was written in. The guest is invited to that repository only, so
+on GitHub they read their topic and nothing else. The register (content/invitations.yml)
+records the room; `forum sync` then carries replies both ways (`sync.intake.rooms`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from sync.github.client import GitHubClient
+from sync.github.limits import ContentLimiter
+from sync.github.rooms import add_copy, close_room, create_room, open_room_discussion, room_is_archived
+from sync.model.access import AccessSettings, Room
+from sync.model.content import load_forum
+from sync.model.domain import Forum, Reply, Topic
+from sync.model.mirrors import Mirror, author_line, copy_body, fingerprint, load_mirrors, save_mirrors
+from sync.moderator.invitations import Invitation, InvitationError, load_register, save_register
+
+ROOM_DESCRIPTION = "A guest's room of the forum: one topic, mirrored. Private."
+
+
+def prepare_room(
+    content: Path,
+    languages: tuple[str, ...],
+    guest: str,
+    topic_id: str,
+    client: GitHubClient,
+    settings: AccessSettings,
+    today: date,
+    limiter: ContentLimiter | None = None,
+) -> Invitation:
+    """Make the guest's room for an active invitation, mirror the topic into it, record it."""
+    register = load_register(content)
+    index = next(
+        (
+            n
+            for n, i in enumerate(register)
+            if i.guest.lower() == guest.lower() and i.topic == topic_id and i.active(today)
+        ),
+        None,
+    )
+    if index is None:
+        raise InvitationError(
+            f"no active invitation of @{guest} to topic {topic_id} in content/invitations.yml"
+        )
+    invitation = register[index]
+    if invitation.room:
+        raise InvitationError(f"@{guest} already has a room for topic {topic_id}: {invitation.room}")
+    forum = load_forum(content, languages)
+    topic = forum.topic(topic_id)
+    if topic is None:
+        raise InvitationError(f"--topic {topic_id}: no such topic in content/")
+    repository = settings.room_repository(client.repository, invitation.guest)
+    create_room(client, repository, invitation.guest, ROOM_DESCRIPTION)
+    discussion, _ = open_room_discussion(client, repository, topic.title, _opening(forum, topic))
+    mirrors = load_mirrors(content)
+    mirrors += mirror_topic(forum, topic, client, discussion, limiter or ContentLimiter(client.clock))
+    save_mirrors(content, mirrors)
+    register[index] = replace(invitation, room=repository, room_discussion=discussion)
+    save_register(content, register)
+    return register[index]
+
+
+def _opening(forum: Forum, topic: Topic) -> str:
+    person = forum.roster.person(topic.author)
+    line = author_line(topic.author, person, topic.language, topic.member_state)
+    return copy_body(topic.body, line, topic.id)
+
+
+def mirror_topic(
+    forum: Forum, topic: Topic, client: GitHubClient, discussion: str, limiter: ContentLimiter
+) -> list[Mirror]:
+    """Copy the topic's replies, oldest first and threaded as they are, into the room."""
+    copies: dict[str, str] = {}
+    mirrors = []
+    by_id = {reply.id: reply for reply in topic.replies}
+    for reply in sorted(topic.replies, key=lambda r: (r.parent is not None, r.date)):
+        if not limiter.acquire():
+            break  # the hour is full: the sync copies the rest later
+        parent = copies.get(_thread_root(reply, by_id) or "")
+        copy = add_copy(client, discussion, reply_body(forum, reply), parent)
+        copies[reply.id] = copy
+        mirrors.append(Mirror(reply.id, copy, discussion, fingerprint(reply.body), topic.id))
+    return mirrors
+
+
+def reply_body(forum: Forum, reply: Reply) -> str:
+    """A reply's copy, attributed to its author and member state, in its own language."""
+    person = forum.roster.person(reply.author)
+    return copy_body(
+        reply.body, author_line(reply.author, person, reply.language, reply.member_state), reply.id
+    )
+
+
+def _thread_root(reply: Reply, by_id: dict[str, Reply]) -> str | None:
+    """The top-level reply a thread hangs from (GitHub threads one level deep)."""
+    parent = by_id.get(reply.parent or "")
+    if parent is None:
+        return None
+    return parent.parent if parent.parent else parent.id
+
+
+def with_github_state(client: GitHubClient, rooms: tuple[Room, ...]) -> tuple[Room, ...]:
+    """The rooms, with whether GitHub has archived those whose invitation ended."""
+    return tuple(
+        room
+        if room.active
+        else replace(room, archived=room_is_archived(client, room.repository) is not False)
+        for room in rooms
+    )
+
+
+def close_ended_rooms(client: GitHubClient, rooms: tuple[Room, ...]) -> list[str]:
+    """Remove each ended invitation's guest from their room and archive it (read-only)."""
+    return [close_room(client, room.repository, room.guest) for room in rooms]
