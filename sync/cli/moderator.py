@@ -15,6 +15,7 @@ from typing import TextIO
 import click
 
 from sync.cli.options import credentials_file_option, open_project, project_option
+from sync.cli.rooms import invite_room, make_room
 from sync.github.client import GitHubClient, GitHubError, connect
 from sync.intake.pipeline import DEFAULT_API_URL
 from sync.model.credentials import CredentialError, credentials_path, load_credentials
@@ -192,6 +193,7 @@ def topic_publish_due(
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="The invitation's last day, YYYY-MM-DD.")
 @click.option("--decline", "reason", default=None, help="Record the request as declined, with this reason.")
 @credentials_file_option
+@with_github
 @project_option
 @click.pass_context
 def invite(
@@ -204,10 +206,14 @@ def invite(
     until: datetime | None,
     reason: str | None,
     file: Path | None,
+    repository: str | None,
+    token: str | None,
+    api_url: str,
     project_dir: Path | None,
 ) -> None:
     """Invite a guest to one topic at a member state's request: the register in content/, the
-    roster, and the guest's credential (printed once: give it by a safe channel)."""
+    roster, and the guest's credential (printed once: give it by a safe channel). With GitHub
+    settings, also the guest's room: a private repository of its own mirroring the topic."""
     from sync.moderator.invitations import Invitation, InvitationError
     from sync.moderator.invitations import invite as record
 
@@ -246,6 +252,9 @@ def invite(
         "updated; give the password and the page by a safe channel, commit content/ and rebuild.",
         err=True,
     )
+    client = _github_client(repository, token, api_url)
+    if client is not None:
+        make_room(project, guest, topic_id, client, today)
 
 
 @invite.command("revoke")
@@ -383,5 +392,7 @@ def translations_import(folder: Path, project_dir: Path | None) -> None:
     if report.refused:
         raise SystemExit(1)
 
+
+invite.add_command(invite_room)  # `forum invite room`, in sync/cli/rooms.py
 
 MODERATION_COMMANDS = [topic, proposal, invite, erase, translations]

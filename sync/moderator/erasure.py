@@ -26,6 +26,7 @@ from sync.model.content import forget_read_topics, load_forum, write_post
 from sync.model.domain import ContentError, Forum, Post, Proposal, Topic
 from sync.model.files import write_atomically
 from sync.model.roster import read_yaml
+from sync.moderator.rooms import erase_copies
 
 TOMBSTONES = "tombstones.yml"
 MODERATOR = "WIPO"
@@ -144,6 +145,7 @@ def erase_post(
     post, topic = _validate(forum, tombstones, post_id)
     asked_by = _requester(forum, requested_by)
     on_github = _erase_on_github(post, client, hide_only)
+    on_github += erase_copies(content, post.id, client)  # copies between guests' rooms and topics
     removed = [post.path, *(t.path for t in post.translations.values())]
     rethreaded = []
     for reply in topic.replies if topic else []:

@@ -16,7 +16,14 @@ from pathlib import Path
 
 from sync.github.client import GitHubClient
 from sync.github.limits import ContentLimiter
-from sync.github.rooms import add_copy, close_room, create_room, open_room_discussion, room_is_archived
+from sync.github.rooms import (
+    add_copy,
+    close_room,
+    create_room,
+    delete_copy,
+    open_room_discussion,
+    room_is_archived,
+)
 from sync.model.access import AccessSettings, Room
 from sync.model.content import load_forum
 from sync.model.domain import Forum, Reply, Topic
@@ -120,3 +127,16 @@ def with_github_state(client: GitHubClient, rooms: tuple[Room, ...]) -> tuple[Ro
 def close_ended_rooms(client: GitHubClient, rooms: tuple[Room, ...]) -> list[str]:
     """Remove each ended invitation's guest from their room and archive it (read-only)."""
     return [close_room(client, room.repository, room.guest) for room in rooms]
+
+
+def erase_copies(content: Path, post_id: str, client: GitHubClient | None) -> str:
+    """Delete the copies of an erased post (in a room or a topic) and forget them; what was done."""
+    mirrors = load_mirrors(content)
+    copies = [m for m in mirrors if m.original == post_id]
+    if not copies:
+        return ""
+    if client is None:
+        raise InvitationError(f"{post_id} has copies in guests' rooms: give --repository and --token")
+    deleted = sum(1 for m in copies if delete_copy(client, m.copy))
+    save_mirrors(content, [m for m in mirrors if m.original != post_id])
+    return f"; {deleted} of its {len(copies)} copies deleted"

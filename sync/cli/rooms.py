@@ -1,0 +1,59 @@
+"""Guests' rooms from the command line: `forum invite` makes one, `forum invite room` again."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from sync.cli.options import open_project, project_option
+from sync.github.client import GitHubClient, GitHubError, connect
+from sync.model.config import Project
+from sync.model.domain import ContentError
+
+DEFAULT_API_URL = "https://api.github.com"
+
+
+def make_room(project: Project, guest: str, topic_id: str, client: GitHubClient, today: date) -> None:
+    """The guest's room on GitHub, recorded in the register; a failure says how to try again."""
+    from sync.model.access import load_access_settings
+    from sync.moderator.invitations import InvitationError
+    from sync.moderator.rooms import prepare_room
+
+    try:
+        settings = load_access_settings(project.content)
+        done = prepare_room(project.content, project.languages(), guest, topic_id, client, settings, today)
+    except (InvitationError, ContentError, GitHubError) as error:
+        raise click.ClickException(
+            f"the guest's room was not made: {error}; once fixed, run "
+            f"`forum invite room {guest} --topic {topic_id}`"
+        ) from None
+    click.echo(
+        f"Room: {done.room} (private, Discussions on; @{guest} invited there only), the topic mirrored "
+        "into its discussion; forum sync carries replies both ways. Commit content/.",
+        err=True,
+    )
+
+
+@click.command("room")
+@click.argument("guest")
+@click.option("--topic", "topic_id", required=True, help="The topic the guest is invited to.")
+@click.option(
+    "--repository", envvar="GITHUB_REPOSITORY", required=True, help="owner/name ($GITHUB_REPOSITORY)."
+)
+@click.option(
+    "--token", envvar="GITHUB_TOKEN", required=True, help="A token that creates repositories ($GITHUB_TOKEN)."
+)
+@click.option("--api-url", envvar="GITHUB_API_URL", default=DEFAULT_API_URL, help="($GITHUB_API_URL).")
+@project_option
+def invite_room(
+    guest: str, topic_id: str, repository: str, token: str, api_url: str, project_dir: Path | None
+) -> None:
+    """Make the room of a guest already invited (after a failure, or for an older invitation)."""
+    project = open_project(project_dir)
+    try:
+        client = GitHubClient(connect(api_url, token), repository)
+    except GitHubError as error:
+        raise click.ClickException(str(error)) from None
+    make_room(project, guest, topic_id, client, date.today())
