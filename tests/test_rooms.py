@@ -228,3 +228,87 @@ def test_a_room_that_cannot_be_made_leaves_the_invitation_and_says_how_to_retry(
     world.archive.write_yaml("access.yml", {"rooms": {"name": "room-{login}"}})
     status, _, err = forum(world, secrets, "invite", "room", "ada-lab", "--topic", topic.id)
     assert status == 0 and "Room: octo-org/room-ada-lab" in err, err
+
+
+def test_the_cost_of_a_sync_with_three_active_rooms(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secrets = tmp_path / "secrets" / "credentials.yml"
+    for code in ("BR", "FR", "MX", "KE"):
+        assert forum(world, secrets, "credentials", "add", code)[0] == 0
+    topics = [world.topic(f"Topic {n}", f"Opening post {n}.") for n in range(3)]
+    for topic in topics:
+        for author in ("br-ana", "fr-luc", "mx-eva"):
+            world.reply(topic, author, f"A reply by {author} to {topic.title}.")
+    sync_and_merge(world, secrets)
+    for n, topic in enumerate(topics):
+        status, _, err = forum(world, secrets, "invite", "--topic", topic.id, "--requested-by", "BR",
+                               "--guest", f"guest-{n}", "--organization", "Open Lab", "--until", UNTIL)  # fmt: skip
+        assert status == 0, err
+    world.commit_and_push("Three guests, three rooms")
+    for n, topic in enumerate(topics):
+        (discussion,) = world.store.repository(f"octo-org/forum-guest-guest-{n}").discussions
+        world.store.add_comment(discussion, f"guest-{n}", f"Guest {n} answers {topic.title}.")
+        world.reply(topic, "ke-joy", f"Kenya adds a word to {topic.title}.")
+    world.fake.stats.reset()
+
+    status, out, err = forum(world, secrets, "sync")
+
+    assert status == 0, err
+    assert "Changes: 6 new" in out and "Guests' rooms: 3 read; copies 6 made" in out
+    stats = world.fake.stats
+    mutations = sum(1 for call in world.fake.log[-stats.by_kind["graphql"] :] if "mutation" in call.query)
+    with capsys.disabled():
+        print(
+            f"\nforum sync with three active rooms: {stats.requests} requests "
+            f"({stats.by_kind['graphql']} GraphQL, of which {mutations} copies; {stats.by_kind['rest']} REST), "
+            f"{stats.graphql_points} GraphQL points charged by the fake"
+        )
+    # One page of recently active discussions (2 points) holds the three topics; each room's
+    # discussion is one query (1 point); one copy each way per room (a mutation, 1 point).
+    # REST: the repository, the search for an open sync pull request, the token's account
+    # (once, to recognise copies), and opening the pull request.
+    assert (stats.by_kind["graphql"], mutations, stats.graphql_points) == (10, 6, 11)
+
+
+def test_the_content_limiter_waits_for_the_minute_and_stops_at_the_hour() -> None:
+    from sync.github.limits import ContentLimiter
+
+    class Clock:
+        def __init__(self) -> None:
+            self.now, self.sleeps = 1000.0, []
+
+        def time(self) -> float:
+            return self.now
+
+        def sleep(self, seconds: float) -> None:
+            self.sleeps.append(seconds)
+            self.now += seconds
+
+    clock = Clock()
+    limiter = ContentLimiter(clock, per_minute=80, per_hour=500)
+    assert all(limiter.acquire() for _ in range(80)) and clock.sleeps == []
+    assert limiter.acquire() and clock.sleeps == [60.0]  # the 81st waits for the minute to pass
+    clock.now += 3600  # an hour later everything is forgotten
+    created = sum(limiter.acquire() for _ in range(500))
+    assert created == 500 and len(clock.sleeps) == 1 + 6  # a wait after each 80 in the minute
+    assert limiter.acquire() is False  # the hour is full: the rest waits for the next sync
+    assert limiter.waited == sum(clock.sleeps)
+
+
+def test_copies_that_do_not_fit_the_hour_follow_at_the_next_sync(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.github import limits
+
+    secrets, topic = a_topic_with_replies(world, tmp_path)
+    monkeypatch.setattr(limits, "PER_HOUR", 1)  # GitHub's 500 an hour, made 1 for the test
+    status, _, err = forum(world, secrets, "invite", "--topic", topic.id, "--requested-by", "BR",
+                           "--guest", "ada-lab", "--organization", "Open Lab", "--until", UNTIL)  # fmt: skip
+    assert status == 0, err
+    world.commit_and_push("Invite")
+    _, discussion = room(world)
+    assert len(texts(discussion)) == 1  # Ana's reply; Luc's waits
+    status, out, _ = forum(world, secrets, "sync")
+    assert "copies 1 made" in out and len(texts(discussion)) == 2
+    assert "Luc Martin" in texts(discussion)[1][1]
