@@ -46,7 +46,7 @@ def actionlint(*paths: Path) -> str:
 
 
 def test_actionlint_finds_nothing_in_the_workflows() -> None:
-    assert [p.name for p in WORKFLOWS] == ["build.yml", "sync.yml", "weekly.yml"]
+    assert [p.name for p in WORKFLOWS] == ["access.yml", "build.yml", "sync.yml", "weekly.yml"]
     assert actionlint(*WORKFLOWS) == ""
 
 
@@ -84,6 +84,23 @@ def test_sync_runs_on_discussion_events_hourly_nightly_in_full_and_one_at_a_time
     (step,) = [s for s in sync["jobs"]["sync"]["steps"] if s.get("name") == "forum sync"]
     assert "forum sync $FULL" in step["run"] and "'47 2 * * *'" in step["env"]["FULL"]
     assert step["env"]["GITHUB_TOKEN"] == "${{ secrets.FORUM_SYNC_TOKEN }}"
+    # The sync always gets the credentials, so posts of revoked delegations are held back.
+    assert step["env"]["CREDENTIALS"] == "${{ secrets.FORUM_CREDENTIALS }}"
+    assert 'FORUM_CREDENTIALS="$RUNNER_TEMP/forum-secrets/credentials.yml"' in step["run"]
+
+
+def test_access_is_applied_nightly_and_after_each_merge_that_changes_the_roster() -> None:
+    access = workflow("access.yml")
+    assert access["on"]["push"]["branches"] == ["main"]
+    assert "content/roster.yml" in access["on"]["push"]["paths"]
+    assert [entry["cron"] for entry in access["on"]["schedule"]] == ["23 3 * * *"]
+    assert access["concurrency"] == {"group": "forum-access", "cancel-in-progress": False}
+    (step,) = [s for s in access["jobs"]["access"]["steps"] if s.get("name") == "forum access --apply"]
+    assert step["env"] == {
+        "GITHUB_TOKEN": "${{ secrets.FORUM_ACCESS_TOKEN }}",
+        "CREDENTIALS": "${{ secrets.FORUM_CREDENTIALS }}",
+    }
+    assert "forum access --apply" in step["run"] and "umask 077" in step["run"]
 
 
 def test_build_checks_pull_requests_and_publishes_main_with_the_secret_in_a_temporary_file() -> None:

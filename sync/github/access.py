@@ -13,10 +13,24 @@ from typing import Any
 from sync.github.client import GitHubClient, GitHubError
 from sync.model.access import AccessPlan, AccessSettings, CurrentAccess
 
+VIEWER_QUERY = """
+query ForumAccount {
+  rateLimit { cost remaining resetAt }
+  viewer { login }
+}
+"""
+
 
 def forum_account(client: GitHubClient) -> str:
-    """The login of the token's account: the forum's own, never removed by a plan."""
-    return client.call("read the token's account", lambda: client.github.get_user().login)
+    """The login of the token's account: the forum's own, never removed by a plan.
+
+    Asked with GraphQL's `viewer`, which answers for a GitHub App's installation token too
+    (REST `GET /user` does not)."""
+    data = client.graphql(VIEWER_QUERY, {})
+    login = (data.get("viewer") or {}).get("login")
+    if not login:
+        raise GitHubError("GitHub did not say which account the token belongs to")
+    return str(login)
 
 
 def read_access(client: GitHubClient, settings: AccessSettings) -> CurrentAccess:

@@ -13,6 +13,7 @@ marker naming the original (`mirror_marker`), so a copy is recognised on GitHub 
 
 from __future__ import annotations
 
+from sync.github.access import forum_account
 from sync.github.client import GitHubClient, GitHubError
 from sync.github.discussions import DiscussionComment
 from sync.model.mirrors import marked_original
@@ -79,11 +80,11 @@ def copy_of(comment: DiscussionComment, forum_account: str) -> str | None:
 def create_room(client: GitHubClient, repository: str, guest: str, description: str) -> str:
     """Make the private repository with Discussions on and invite the guest alone; its url."""
     owner, _, name = repository.partition("/")
-    viewer = client.call("read the token's account", lambda: client.github.get_user())
+    own = forum_account(client).lower() == owner.lower()
 
     def make() -> object:
-        if viewer.login.lower() == owner.lower():
-            return viewer.create_repo(name, description=description, private=True, auto_init=False)
+        if own:
+            return client.github.get_user().create_repo(name, description=description, private=True)
         organization = client.github.get_organization(owner)
         return organization.create_repo(name, description=description, private=True)
 
