@@ -73,7 +73,7 @@ def test_roster_to_plan_to_apply_to_the_collaborator_list(world: World, tmp_path
         "  remove  @old-delegate (not on the roster, or no delegation credential)",
         "  remove  @uni-guest (not on the roster, or no delegation credential)",
         "  cancel  the invitation of @former (no longer due)",
-        "  keep    @forum-bot (named as administrator)",
+        "  keep    @forum-bot (the forum's own account)",
         "5 to invite, 2 to remove, 1 invitation(s) to cancel, 0 room(s) to close, 1 unchanged.",
         "Nothing changed on GitHub: run `forum access --apply` to carry the plan out.",
     ]
@@ -87,7 +87,7 @@ def test_roster_to_plan_to_apply_to_the_collaborator_list(world: World, tmp_path
     assert "  cancelled the invitation of @former\n" in out
     assert collaborators(world) == {"forum-bot": "admin", "site-admin": "admin"}
     assert invited(world) == {
-        "br-ana": "push", "fr-luc": "push", "ke-joy": "push", "mx-eva": "push", "wipo-mod": "maintain"
+        "br-ana": "pull", "fr-luc": "pull", "ke-joy": "pull", "mx-eva": "pull", "wipo-mod": "maintain"
     }  # fmt: skip
     for login in invited(world):
         store.accept_invitation(world.fake.repo, login)

@@ -38,7 +38,8 @@ class AccessSettings:
     administrators: tuple[str, ...] = ()  # never removed by a plan
     team_organization: str | None = None  # access through an organization team, if set
     team_slug: str | None = None
-    permission: str = "push"  # what a collaborator gets: push lets delegates write discussions
+    # What a delegate gets: read is enough to write in a private repository's discussions.
+    permission: str = "pull"
     room_owner: str | None = None  # where guests' rooms are created; None: the forum's owner
     room_name: str = DEFAULT_ROOM_NAME  # {repository} and {login} are filled in
 
@@ -68,7 +69,7 @@ def load_access_settings(content: Path) -> AccessSettings:
     team = document.get("team") or {}
     if not isinstance(team, dict) or (team and not {"organization", "slug"} <= set(team)):
         raise ContentError(path, "team", "expected organization and slug of a GitHub team, or nothing")
-    permission = str(document.get("permission") or "push")
+    permission = str(document.get("permission") or "pull")
     if permission not in _PERMISSIONS:
         raise ContentError(path, "permission", f"expected one of {', '.join(_PERMISSIONS)}")
     rooms = document.get("rooms") or {}
@@ -153,7 +154,7 @@ class AccessPlan:
     cancel: tuple[tuple[str, int], ...]  # (login, invitation id)
     unchanged: int
     close_rooms: tuple[Room, ...] = ()
-    protected: tuple[str, ...] = ()  # present, not due, but named as administrators
+    protected: tuple[str, ...] = ()  # present, not due, but the forum's own account
     permissions: dict[str, str] = field(default_factory=dict)  # invited login → repository role
 
     @property
@@ -232,7 +233,7 @@ def describe_plan(plan: AccessPlan, due: dict[str, str], target: str, today: dat
     lines += [f"  invite  @{login} ({due[login]})" for login in plan.invite]
     lines += [f"  remove  @{login} (not on the roster, or no delegation credential)" for login in plan.remove]
     lines += [f"  cancel  the invitation of @{login} (no longer due)" for login, _ in plan.cancel]
-    lines += [f"  keep    @{login} (named as administrator)" for login in plan.protected]
+    lines += [f"  keep    @{login} (the forum's own account)" for login in plan.protected]
     lines += [
         f"  close   room {room.repository} of @{room.guest} (invitation ended): access removed, archived"
         for room in plan.close_rooms
