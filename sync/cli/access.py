@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+from github import Github
 
 from sync.cli.options import credentials_file_option, open_project, project_option
 from sync.github.access import apply_access, forum_account, read_access
@@ -88,5 +89,6 @@ def access(
         raise click.ClickException(str(error)) from None
 
 
-def _connect(api_url: str, token: str):
+def _connect(api_url: str, token: str) -> Github:
+    """PyGithub for the API; tests replace it with one that does not space its requests."""
     return connect(api_url, token)

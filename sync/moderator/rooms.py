@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from sync.github.client import GitHubClient
+from sync.github.client import GitHubClient, GitHubError
 from sync.github.limits import ContentLimiter
 from sync.github.rooms import (
     add_copy,
@@ -64,7 +64,7 @@ def prepare_room(
     topic = forum.topic(topic_id)
     if topic is None:
         raise InvitationError(f"--topic {topic_id}: no such topic in content/")
-    repository = settings.room_repository(client.repository, invitation.guest)
+    repository = _free_name(settings.room_repository(client.repository, invitation.guest), register)
     create_room(client, repository, invitation.guest, ROOM_DESCRIPTION)
     discussion, _ = open_room_discussion(client, repository, topic.title, _opening(forum, topic))
     mirrors = load_mirrors(content)
@@ -73,6 +73,15 @@ def prepare_room(
     register[index] = replace(invitation, room=repository, room_discussion=discussion)
     save_register(content, register)
     return register[index]
+
+
+def _free_name(repository: str, register: list[Invitation]) -> str:
+    """The room's name, numbered when the guest already has a room for another topic."""
+    taken = {i.room.lower() for i in register if i.room}
+    name, number = repository, 2
+    while name.lower() in taken:
+        name, number = f"{repository}-{number}", number + 1
+    return name
 
 
 def _opening(forum: Forum, topic: Topic) -> str:
@@ -136,7 +145,7 @@ def erase_copies(content: Path, post_id: str, client: GitHubClient | None) -> st
     if not copies:
         return ""
     if client is None:
-        raise InvitationError(f"{post_id} has copies in guests' rooms: give --repository and --token")
+        raise GitHubError(f"{post_id} has copies in guests' rooms: give --repository and --token")
     deleted = sum(1 for m in copies if delete_copy(client, m.copy))
     save_mirrors(content, [m for m in mirrors if m.original != post_id])
     return f"; {deleted} of its {len(copies)} copies deleted"
