@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sync.model.domain import ContentError, Roster
+from sync.model.domain import ContentError, Role, Roster
 from sync.model.roster import read_yaml
 
 ACCESS_FILE = "access.yml"
@@ -156,6 +156,7 @@ class AccessPlan:
     close_rooms: tuple[Room, ...] = ()
     protected: tuple[str, ...] = ()  # present, not due, but the forum's own account
     permissions: dict[str, str] = field(default_factory=dict)  # invited login → repository role
+    reasons: dict[str, str] = field(default_factory=dict)  # removed or cancelled login → why
 
     @property
     def empty(self) -> bool:
@@ -219,7 +220,18 @@ def plan_access(
         close_rooms=close,
         protected=tuple(protected),
         permissions=permissions,
+        reasons={login: _why_not(login, roster) for login in [*remove, *(c[0] for c in cancel)]},
     )
+
+
+def _why_not(login: str, roster: Roster) -> str:
+    """Why someone who has access (or an invitation) should not."""
+    person = roster.person(login)
+    if person is None:
+        return "not on the roster"
+    if person.role is Role.GUEST:
+        return "a guest: takes part from their room only"
+    return f"delegate of {person.member_state}, whose delegation holds no credential"
 
 
 def _permission(why: str, settings: AccessSettings) -> str:
@@ -231,8 +243,8 @@ def describe_plan(plan: AccessPlan, due: dict[str, str], target: str, today: dat
     """The plan in lines a moderator reads."""
     lines = [f"Access to {target} ({today.isoformat()}):"]
     lines += [f"  invite  @{login} ({due[login]})" for login in plan.invite]
-    lines += [f"  remove  @{login} (not on the roster, or no delegation credential)" for login in plan.remove]
-    lines += [f"  cancel  the invitation of @{login} (no longer due)" for login, _ in plan.cancel]
+    lines += [f"  remove  @{login} ({plan.reasons[login]})" for login in plan.remove]
+    lines += [f"  cancel  the invitation of @{login} ({plan.reasons[login]})" for login, _ in plan.cancel]
     lines += [f"  keep    @{login} (the forum's own account)" for login in plan.protected]
     lines += [
         f"  close   room {room.repository} of @{room.guest} (invitation ended): access removed, archived"
