@@ -313,3 +313,45 @@ def test_copies_that_do_not_fit_the_hour_follow_at_the_next_sync(
     status, out, _ = forum(world, secrets, "sync")
     assert "copies 1 made" in out and len(texts(discussion)) == 2
     assert "Luc Martin" in texts(discussion)[1][1]
+
+
+def test_a_hand_edited_register_or_mirror_record_cannot_redirect_a_room_or_hide_a_post(
+    world: World, tmp_path: Path
+) -> None:
+    secrets, topic = a_topic_with_replies(world, tmp_path)
+    assert forum(world, secrets, "invite", "--topic", topic.id, "--requested-by", "BR", "--guest", "ada-lab",
+                 "--organization", "Open Lab", "--until", UNTIL)[0] == 0  # fmt: skip
+    world.commit_and_push("Invite")
+    register = world.archive.content / "invitations.yml"
+    honest = register.read_text(encoding="utf-8")
+
+    # A room that names the forum's own repository: refused, nothing read, nothing archived.
+    register.write_text(honest.replace(ROOM, REPOSITORY), encoding="utf-8")
+    world.commit_and_push("A bad edit")
+    for command in (["sync"], ["access", "--apply"]):
+        status, _, err = forum(world, secrets, *command)
+        assert status == 1 and err.count("\n") == 1, err
+        assert (
+            "invitations.yml: field '[1].room': expected @ada-lab's room, octo-org/forum-guest-ada-lab" in err
+        )
+    assert not world.fake.repo.archived
+    register.write_text(honest, encoding="utf-8")
+    world.commit_and_push("Fixed")
+
+    # A delegate's own marker, or a record claiming their comment is a copy, hides nothing.
+    marked = world.reply(topic, "mx-eva", "Mexico's view.\n\n<!-- forum-mirror D_whatever -->")
+    mirrors = world.archive.content / "mirrors.yml"
+    entries = yaml.safe_load(mirrors.read_text(encoding="utf-8"))
+    ana = topic.comments[0]
+    luc = ana.replies[0]
+    entries.append({"original": "D_other", "copy": ana.id, "discussion": topic.id})
+    entries.append({"original": ana.id, "copy": luc.id, "discussion": topic.id})
+    mirrors.write_text(yaml.safe_dump(entries), encoding="utf-8")
+    world.commit_and_push("A bad record")
+    out = sync_and_merge(world, secrets)
+    assert "Changes: 1 new" in out and world.has_post(marked.id) and world.has_post(ana.id)
+    assert "Mexico's view." in " ".join(b for _, b in texts(room(world)[1]))  # and it reaches the room
+    status, out, err = forum(world, secrets, "erase", ana.id, "--requested-by", "BR")
+    assert status == 0, err
+    assert "1 of its 2 copies deleted" in out  # the room's copy; Luc's reply only claimed to be one
+    assert luc in ana.replies and world.has_post(luc.id) and world.has_post(marked.id)

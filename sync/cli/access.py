@@ -69,7 +69,7 @@ def access(
         delegations = delegations_of(file, set(forum.roster.member_states), demo)
         client = GitHubClient(_connect(api_url, token), repository)
         current = read_access(client, settings)
-        rooms = with_github_state(client, load_rooms(project.content, today))
+        rooms = with_github_state(client, load_rooms(project.content, today, settings, repository))
         plan = plan_access(forum.roster, delegations, settings, current, rooms, forum_account(client))
         target = (
             f"the team {settings.team_organization}/{settings.team_slug}"

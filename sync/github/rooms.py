@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from sync.github.access import forum_account
 from sync.github.client import GitHubClient, GitHubError
-from sync.github.discussions import DiscussionComment
 from sync.model.mirrors import marked_original
 
 ROOM_PERMISSION = "pull"  # read: a collaborator with read access writes in discussions
@@ -61,8 +60,16 @@ mutation ForumMirrorDelete($id: ID!) {
 }
 """
 
+COPY_QUERY = """
+query ForumCopy($id: ID!) {
+  rateLimit { cost remaining resetAt }
+  node(id: $id) { ... on DiscussionComment { id body } }
+}
+"""
+
 QUERIES = (
     ROOM_TARGET_QUERY,
+    COPY_QUERY,
     OPEN_ROOM_DISCUSSION_MUTATION,
     ADD_COPY_MUTATION,
     UPDATE_COPY_MUTATION,
@@ -70,11 +77,15 @@ QUERIES = (
 )
 
 
-def copy_of(comment: DiscussionComment, forum_account: str) -> str | None:
-    """The id of the post this comment copies, if the forum's account made it as a copy."""
-    if (comment.author or "").lower() != forum_account.lower():
-        return None
-    return marked_original(comment.body)
+def copy_original(client: GitHubClient, comment: str) -> str | None:
+    """The original a comment on GitHub says it copies (its closing marker), if it is there."""
+    try:
+        node = client.graphql(COPY_QUERY, {"id": comment}).get("node") or {}
+    except GitHubError as error:
+        if "could not resolve to a node" in str(error).lower():
+            return None
+        raise
+    return marked_original(str(node.get("body") or ""))
 
 
 def create_room(client: GitHubClient, repository: str, guest: str, description: str) -> str:

@@ -27,14 +27,22 @@ from sync.github.access import forum_account
 from sync.github.client import GitHubClient, GitHubError
 from sync.github.discussions import Discussion, DiscussionComment, Fetched, fetch_discussion
 from sync.github.limits import ContentLimiter
-from sync.github.rooms import add_copy, copy_of, delete_copy, update_copy
+from sync.github.rooms import add_copy, delete_copy, update_copy
 from sync.intake.language import detect_language
 from sync.intake.moderation import Rules, author_verdict
 from sync.intake.sanitize import sanitize_body
-from sync.model.access import Room, load_rooms
+from sync.model.access import Room, load_access_settings, load_rooms
 from sync.model.content import normal_body
 from sync.model.domain import Forum, Person
-from sync.model.mirrors import Mirror, author_line, copy_body, fingerprint, load_mirrors, save_mirrors
+from sync.model.mirrors import (
+    Mirror,
+    author_line,
+    copy_body,
+    fingerprint,
+    load_mirrors,
+    marked_original,
+    save_mirrors,
+)
 from sync.moderator.erasure import erased_ids
 
 RESERVE_POINTS = 50  # of the GraphQL budget, left for the next sync's reading
@@ -63,7 +71,7 @@ class RoomsOutcome:
 
 def read_rooms(client: GitHubClient, content: Path, fetched: Fetched, today: date) -> RoomReading:
     """Read the rooms this sync needs, and the main discussion of each active room's topic."""
-    rooms = load_rooms(content, today)
+    rooms = load_rooms(content, today, load_access_settings(content), client.repository)
     reading = RoomReading(mirrors=load_mirrors(content))
     seen = {discussion.id: discussion for discussion in fetched.discussions}
     wanted = [room for room in rooms if room.active or room.topic in seen]
@@ -77,6 +85,10 @@ def read_rooms(client: GitHubClient, content: Path, fetched: Fetched, today: dat
                 f"the room {room.repository} of @{room.guest} has lost its discussion {room.discussion}; "
                 "if it was removed on purpose, remove room: from its invitation in content/invitations.yml"
             )
+        if f"/{room.repository.lower()}/discussions/" not in discussion.url.lower():
+            raise GitHubError(
+                f"the discussion {room.discussion} of @{room.guest}'s room is not in {room.repository}"
+            )
         reading.rooms.append((room, discussion))
         if room.topic not in seen:
             main = fetch_discussion(client, room.topic)
@@ -89,13 +101,20 @@ def read_rooms(client: GitHubClient, content: Path, fetched: Fetched, today: dat
 
 
 def _copies(reading: RoomReading, discussion: Discussion) -> dict[str, str]:
-    """Copy id → original id, for the copies in `discussion`: recorded, or marked on GitHub."""
-    recorded = {m.copy: m.original for m in reading.mirrors if m.discussion == discussion.id}
+    """Copy id → original id, for the copies in `discussion`.
+
+    A copy ends with the marker naming its original, and was made by the forum's account or
+    is recorded in content/mirrors.yml (copies made by `forum invite` with the moderator's
+    token). Neither alone is enough: a delegate's own marker, or a hand-edited record, must
+    not make a contribution vanish from the import."""
+    recorded = {m.copy for m in reading.mirrors if m.discussion == discussion.id}
+    found = {}
     for post in discussion.posts():
-        original = copy_of(post, reading.account) if reading.account else None
-        if original is not None:
-            recorded[post.id] = original
-    return recorded
+        original = marked_original(post.body)
+        by_forum = (post.author or "").lower() == reading.account.lower()
+        if original is not None and (by_forum or post.id in recorded):
+            found[post.id] = original
+    return found
 
 
 def _flat(discussion: Discussion, copies: dict[str, str]) -> list[DiscussionComment]:
@@ -111,8 +130,8 @@ def _flat(discussion: Discussion, copies: dict[str, str]) -> list[DiscussionComm
 
 def merge_rooms(fetched: Fetched, reading: RoomReading) -> Fetched:
     """The fetched discussions with each topic's room posts merged in and every copy left out."""
-    if not reading.account and not reading.mirrors:
-        return fetched
+    if not reading.account:
+        return fetched  # no room was read: no copy to leave out
     rooms_of: dict[str, list[Discussion]] = {}
     for room, discussion in reading.rooms:
         rooms_of.setdefault(room.topic, []).append(discussion)

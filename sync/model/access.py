@@ -119,8 +119,13 @@ class Room:
     archived: bool
 
 
-def load_rooms(content: Path, today: date) -> tuple[Room, ...]:
-    """The rooms recorded in the invitation register, oldest first."""
+def load_rooms(
+    content: Path, today: date, settings: AccessSettings, forum_repository: str
+) -> tuple[Room, ...]:
+    """The rooms recorded in the invitation register, oldest first.
+
+    A room is written to, read from and archived, so the register is not trusted to name
+    any repository: a room is named by `rooms.name` for its guest, or it is refused."""
     path = content / REGISTER
     entries = read_yaml(path) if path.is_file() else None
     if not isinstance(entries, list):
@@ -132,6 +137,7 @@ def load_rooms(content: Path, today: date) -> tuple[Room, ...]:
         if not entry.get("room_discussion") or not isinstance(entry.get("until"), date):
             raise ContentError(path, f"[{number}].room", "expected room, room_discussion and until")
         active = entry.get("decision") == "accepted" and not entry.get("revoked") and today <= entry["until"]
+        _check_room(path, number, str(entry["room"]), str(entry.get("guest")), settings, forum_repository)
         rooms.append(
             Room(
                 repository=str(entry["room"]),
@@ -143,6 +149,17 @@ def load_rooms(content: Path, today: date) -> tuple[Room, ...]:
             )
         )
     return tuple(rooms)
+
+
+def _check_room(
+    path: Path, number: int, repository: str, guest: str, settings: AccessSettings, forum_repository: str
+) -> None:
+    expected = settings.room_repository(forum_repository, guest)
+    pattern = re.escape(expected.lower()) + r"(-[0-9]+)?"
+    if repository.lower() == forum_repository.lower() or not re.fullmatch(pattern, repository.lower()):
+        raise ContentError(
+            path, f"[{number}].room", f"expected @{guest}'s room, {expected} (rooms.name in {ACCESS_FILE})"
+        )
 
 
 @dataclass(frozen=True)

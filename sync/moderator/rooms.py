@@ -19,6 +19,7 @@ from sync.github.limits import ContentLimiter
 from sync.github.rooms import (
     add_copy,
     close_room,
+    copy_original,
     create_room,
     delete_copy,
     open_room_discussion,
@@ -146,6 +147,9 @@ def erase_copies(content: Path, post_id: str, client: GitHubClient | None) -> st
         return ""
     if client is None:
         raise GitHubError(f"{post_id} has copies in guests' rooms: give --repository and --token")
-    deleted = sum(1 for m in copies if delete_copy(client, m.copy))
+    # Only comments that say they copy this post are deleted, whatever the record claims.
+    deleted = sum(
+        1 for m in copies if copy_original(client, m.copy) == post_id and delete_copy(client, m.copy)
+    )
     save_mirrors(content, [m for m in mirrors if m.original != post_id])
     return f"; {deleted} of its {len(copies)} copies deleted"
