@@ -8,12 +8,16 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from github import Github
+from hypothesis import given
+from hypothesis import strategies as st
 from syncworld import REPOSITORY, World
 
 from sync.cli import access as access_cli
 from sync.cli.main import main
 from sync.github.client import connect
 from sync.intake import pipeline
+from sync.model.access import AccessError, AccessSettings, CurrentAccess, due_access, plan_access
+from sync.model.domain import MemberState, Person, Role, Roster
 
 pytest_plugins = ["syncfixtures"]
 
@@ -200,3 +204,43 @@ def test_bad_access_settings_are_one_line_naming_the_field(world: World, tmp_pat
         world.archive.write_yaml("access.yml", settings)
         status, _, err = forum(world, "access", secrets=secrets)
         assert status == 1 and f"access.yml: field '{field}'" in err and err.count("\n") == 1, err
+
+
+LOGINS = st.sampled_from(["ana", "luc", "eva", "joy", "mod", "admin", "old", "guest", "bot"])
+
+
+@given(
+    members=st.frozensets(LOGINS),
+    invited=st.frozensets(LOGINS),
+    credentialed=st.frozensets(st.sampled_from(["BR", "FR", "MX", "KE"])),
+    admins=st.frozensets(LOGINS, max_size=2),
+)
+def test_every_plan_keeps_administrators_and_ends_where_the_roster_says(
+    members: frozenset[str], invited: frozenset[str], credentialed: frozenset[str], admins: frozenset[str]
+) -> None:
+    delegate = lambda login, state: Person(login, login, Role.DELEGATE, state)  # noqa: E731
+    roster = Roster(
+        {code: MemberState(code, (delegate(login, code),)) for code, login in
+         [("BR", "ana"), ("FR", "luc"), ("MX", "eva"), ("KE", "joy")]},
+        (Person("mod", "Moderator", Role.MODERATOR),),
+        (Person("guest", "Guest", Role.GUEST, topic="D_1"),),
+    )  # fmt: skip
+    settings = AccessSettings(administrators=("admin",))
+    current = CurrentAccess(members, {login: n for n, login in enumerate(sorted(invited))}, admins & members)
+    try:
+        plan = plan_access(roster, credentialed, settings, current, forum_account="bot")
+    except AccessError:
+        # Refused only when everyone moderating on GitHub today (admin or maintain, not kept
+        # as administrator or the forum's account) would be removed.
+        holders = (admins & members) - {"admin", "bot"}
+        assert holders and not holders & set(due_access(roster, credentialed, settings))
+        return
+    due = set(due_access(roster, credentialed, settings))
+    after = (
+        (members - set(plan.remove))
+        | set(plan.invite)
+        | (set(current.invitations) - {c[0] for c in plan.cancel})
+    )
+    assert after - {"bot"} == due  # who holds access or an invitation once the plan is carried out
+    assert "admin" not in plan.remove and "bot" not in plan.remove and "guest" not in due
+    assert not set(plan.invite) & (members | invited)

@@ -355,3 +355,11 @@ def test_a_hand_edited_register_or_mirror_record_cannot_redirect_a_room_or_hide_
     assert status == 0, err
     assert "1 of its 2 copies deleted" in out  # the room's copy; Luc's reply only claimed to be one
     assert luc in ana.replies and world.has_post(luc.id) and world.has_post(marked.id)
+
+
+def test_every_query_and_mutation_of_rooms_and_access_is_valid_against_githubs_schema() -> None:
+    from sync.github.access import VIEWER_QUERY
+    from sync.github.discussions import DISCUSSION_QUERY
+
+    for query in (*ROOM_QUERIES, DISCUSSION_QUERY, VIEWER_QUERY):
+        assert validate_query(query) == [], query
