@@ -158,6 +158,12 @@ def test_a_guest_takes_part_from_their_room(
     assert "copies 0 made, 0 updated, 0 deleted" in sync_and_merge(world, secrets)
     assert "border" not in " ".join(body for _, body in texts(discussion))
 
+    # The moderator edits the topic: the room's opening post follows.
+    world.store.edit_discussion(topic, body="How do your universities license their patents?")
+    assert "copies 0 made, 1 updated" in sync_and_merge(world, secrets)
+    assert "How do your universities license their patents?" in discussion.body
+    assert discussion.body.startswith("**Claire Moreau** (@wipo-mod), moderator; written in English:")
+
     # The guest edits: the reply is rewritten and its copy updated.
     world.store.edit_comment(ada, "Our network licensed forty-two patents last year.")
     out = sync_and_merge(world, secrets)

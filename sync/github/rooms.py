@@ -60,6 +60,12 @@ mutation ForumMirrorDelete($id: ID!) {
 }
 """
 
+UPDATE_OPENING_MUTATION = """
+mutation ForumRoomOpening($id: ID!, $body: String!) {
+  updateDiscussion(input: {discussionId: $id, body: $body}) { discussion { id } }
+}
+"""
+
 COPY_QUERY = """
 query ForumCopy($id: ID!) {
   rateLimit { cost remaining resetAt }
@@ -70,6 +76,7 @@ query ForumCopy($id: ID!) {
 QUERIES = (
     ROOM_TARGET_QUERY,
     COPY_QUERY,
+    UPDATE_OPENING_MUTATION,
     OPEN_ROOM_DISCUSSION_MUTATION,
     ADD_COPY_MUTATION,
     UPDATE_COPY_MUTATION,
@@ -140,6 +147,11 @@ def add_copy(client: GitHubClient, discussion: str, body: str, reply_to: str | N
         ADD_COPY_MUTATION, {"discussionId": discussion, "body": body, "replyToId": reply_to}
     )
     return str(answer["addDiscussionComment"]["comment"]["id"])
+
+
+def update_opening(client: GitHubClient, discussion: str, body: str) -> None:
+    """Rewrite the room discussion's opening post after the topic's was edited."""
+    client.graphql(UPDATE_OPENING_MUTATION, {"id": discussion, "body": body})
 
 
 def update_copy(client: GitHubClient, comment: str, body: str) -> None:

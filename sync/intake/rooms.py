@@ -27,7 +27,7 @@ from sync.github.access import forum_account
 from sync.github.client import GitHubClient, GitHubError
 from sync.github.discussions import Discussion, DiscussionComment, Fetched, fetch_discussion
 from sync.github.limits import ContentLimiter
-from sync.github.rooms import add_copy, delete_copy, update_copy
+from sync.github.rooms import add_copy, delete_copy, update_copy, update_opening
 from sync.intake.language import detect_language
 from sync.intake.moderation import Rules, author_verdict
 from sync.intake.sanitize import sanitize_body
@@ -41,6 +41,7 @@ from sync.model.mirrors import (
     fingerprint,
     load_mirrors,
     marked_original,
+    opening_body,
     save_mirrors,
 )
 from sync.moderator.erasure import erased_ids
@@ -161,6 +162,7 @@ def mirror_rooms(
         if not room.active or main is None or outcome.paused:
             continue
         mirror = _Mirror(client, reading, rules, forum, erased, limiter, outcome, mirrors)
+        mirror.opening(main, room_discussion)
         mirror.between(main, room_discussion, room.topic)
         mirror.between(room_discussion, main, room.topic)
     save_mirrors(content, mirrors)
@@ -205,6 +207,22 @@ class _Mirror:
                 self._update(post, copy, body, source, target)
             elif not self._create(post, body, source, target, represented, source_copies):
                 return
+
+    def opening(self, main: Discussion, room_discussion: Discussion) -> None:
+        """Update the room's copy of the topic's opening post if the topic was edited."""
+        record = next(
+            (m for m in self.mirrors if m.copy == room_discussion.id and m.original == main.id), None
+        )
+        topic = self.forum.topic(main.id)
+        body = normal_body(sanitize_body(main.body))
+        if record is None or topic is None or record.fingerprint == fingerprint(body) or not body.strip():
+            return
+        if not self._room_for_writing():
+            return
+        update_opening(self.client, room_discussion.id, opening_body(self.forum, topic, body))
+        self.mirrors[:] = [m for m in self.mirrors if m is not record]
+        self.mirrors.append(replace(record, fingerprint=fingerprint(body)))
+        self.outcome.updated += 1
 
     def _admitted(self, post: DiscussionComment, topic: str) -> str | None:
         """The text to copy, or None when the forum does not admit the post."""

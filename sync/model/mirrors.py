@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 from babel import Locale
 
-from sync.model.domain import ContentError, Person, Role
+from sync.model.domain import ContentError, Forum, Person, Role, Topic
 from sync.model.files import write_atomically
 from sync.model.roster import read_yaml
 
@@ -110,6 +110,13 @@ def author_line(login: str, person: Person | None, language: str, member_state: 
 def copy_body(body: str, line: str, original: str) -> str:
     """A copy's text: who wrote it, the original text as written, the marker."""
     return f"{line}\n\n{body.strip()}\n\n{mirror_marker(original)}"
+
+
+def opening_body(forum: Forum, topic: Topic, body: str) -> str:
+    """The room discussion's text: the topic's opening post, attributed, in its language."""
+    person = forum.roster.person(topic.author)
+    line = author_line(topic.author, person, topic.language, topic.member_state)
+    return copy_body(body, line, topic.id)
 
 
 def _escape(text: str) -> str:

@@ -28,7 +28,15 @@ from sync.github.rooms import (
 from sync.model.access import AccessSettings, Room
 from sync.model.content import load_forum
 from sync.model.domain import Forum, Reply, Topic
-from sync.model.mirrors import Mirror, author_line, copy_body, fingerprint, load_mirrors, save_mirrors
+from sync.model.mirrors import (
+    Mirror,
+    author_line,
+    copy_body,
+    fingerprint,
+    load_mirrors,
+    opening_body,
+    save_mirrors,
+)
 from sync.moderator.invitations import Invitation, InvitationError, load_register, save_register
 
 ROOM_DESCRIPTION = "A guest's room of the forum: one topic, mirrored. Private."
@@ -69,6 +77,8 @@ def prepare_room(
     create_room(client, repository, invitation.guest, ROOM_DESCRIPTION)
     discussion, _ = open_room_discussion(client, repository, topic.title, _opening(forum, topic))
     mirrors = load_mirrors(content)
+    # The room's discussion is the copy of the topic's opening post: an edit updates it.
+    mirrors.append(Mirror(topic.id, discussion, discussion, fingerprint(topic.body), topic.id))
     mirrors += mirror_topic(forum, topic, client, discussion, limiter or ContentLimiter(client.clock))
     save_mirrors(content, mirrors)
     register[index] = replace(invitation, room=repository, room_discussion=discussion)
@@ -86,9 +96,7 @@ def _free_name(repository: str, register: list[Invitation]) -> str:
 
 
 def _opening(forum: Forum, topic: Topic) -> str:
-    person = forum.roster.person(topic.author)
-    line = author_line(topic.author, person, topic.language, topic.member_state)
-    return copy_body(topic.body, line, topic.id)
+    return opening_body(forum, topic, topic.body)
 
 
 def mirror_topic(
