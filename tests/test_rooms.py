@@ -369,3 +369,20 @@ def test_every_query_and_mutation_of_rooms_and_access_is_valid_against_githubs_s
 
     for query in (*ROOM_QUERIES, DISCUSSION_QUERY, VIEWER_QUERY):
         assert validate_query(query) == [], query
+
+
+def test_two_guests_on_one_topic_follow_each_other(world: World, tmp_path: Path) -> None:
+    secrets, topic = a_topic_with_replies(world, tmp_path)
+    for guest in ("ada-lab", "bo-uni"):
+        status, _, err = forum(world, secrets, "invite", "--topic", topic.id, "--requested-by", "BR",
+                               "--guest", guest, "--organization", "Open Lab", "--until", UNTIL)  # fmt: skip
+        assert status == 0, err
+    world.commit_and_push("Two guests")
+    (ada_room,) = world.store.repository(ROOM).discussions
+    (bo_room,) = world.store.repository("octo-org/forum-guest-bo-uni").discussions
+    world.store.add_comment(ada_room, "ada-lab", "Ada writes from her room.")
+    out = sync_and_merge(world, secrets)
+    assert "Guests' rooms: 2 read; copies 2 made" in out  # into the topic, and into Bo's room
+    assert "Ada writes from her room." in texts(bo_room)[-1][1]
+    assert "copies 0 made" in sync_and_merge(world, secrets)
+    assert sum("Ada writes" in body for _, body in texts(bo_room) + texts(topic)) == 2

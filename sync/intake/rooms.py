@@ -165,6 +165,9 @@ def mirror_rooms(
         mirror.opening(main, room_discussion)
         mirror.between(main, room_discussion, room.topic)
         mirror.between(room_discussion, main, room.topic)
+        for other, other_discussion in reading.rooms:  # another guest on the same topic
+            if other.topic == room.topic and other_discussion.id != room_discussion.id:
+                mirror.between(other_discussion, room_discussion, room.topic)
     save_mirrors(content, mirrors)
     return outcome
 
