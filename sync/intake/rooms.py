@@ -138,7 +138,11 @@ def merge_rooms(fetched: Fetched, reading: RoomReading) -> Fetched:
         rooms_of.setdefault(room.topic, []).append(discussion)
     merged = []
     for discussion in fetched.discussions:
-        posts = _flat(discussion, _copies(reading, discussion))
+        copies = _copies(reading, discussion)
+        if not copies and discussion.id not in rooms_of:
+            merged.append(discussion)  # no room, no copy: as GitHub gave it
+            continue
+        posts = _flat(discussion, copies)
         for room_discussion in rooms_of.get(discussion.id, []):
             posts += _flat(room_discussion, _copies(reading, room_discussion))
         merged.append(replace(discussion, comments=tuple(posts)))
