@@ -11,8 +11,8 @@ from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
 from sync.github.client import GitHubClient, connect
+from sync.github.writes import ANSWER_MUTATION
 from sync.model.content import read_file
-from sync.moderator.proposals import ANSWER_MUTATION
 from sync.moderator.schedule import current_week, load_schedule, publish_due
 
 pytest_plugins = ["syncfixtures"]

@@ -15,9 +15,9 @@ from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
 from sync.github.client import GitHubClient, connect
+from sync.github.writes import QUERIES
 from sync.model.content import read_file
 from sync.moderator.schedule import (
-    QUERIES,
     PlannedTopic,
     current_week,
     load_schedule,

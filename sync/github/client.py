@@ -20,6 +20,8 @@ import requests
 from github import Auth, Github, GithubException
 
 T = TypeVar("T")
+# PyGithub's entry point, named for the modules outside sync.github that pass one along (tests).
+PyGithub = Github
 
 
 class GitHubError(Exception):

@@ -2,7 +2,7 @@
 
 PyGithub has no accessors for discussions, so the queries below are sent with its
 `requester.graphql_query`; pull requests go through PyGithub's REST objects (see
-`sync.gitrepo.worktree`). GitHub's answers are plain dicts only inside this module: they leave it
+`sync.github.pull_requests`). GitHub's answers are plain dicts only inside this module: they leave it
 as `Discussion` and `DiscussionComment` dataclasses.
 
 Budget. GitHub charges a query by the connections it could fill: one request per

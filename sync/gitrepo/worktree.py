@@ -5,7 +5,8 @@ detached worktree in `.git/forum-sync/worktree`, starting from the remote's defa
 or from the open sync pull request's branch (so the moderator's corrections pushed there
 are kept), commits there and pushes `HEAD` to `sync/<date>`. A sync that fails or is
 interrupted leaves nothing behind but that worktree, which the next sync discards before
-doing the whole work again. A lock file in the git folder keeps two syncs apart.
+doing the whole work again. A lock file in the git folder keeps two syncs apart. The pull
+request itself is `sync.github.pull_requests`'.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import git
-from github.PullRequest import PullRequest
-from github.Repository import Repository
-
-from sync.github.client import GitHubClient
 
 LOCK_FILE = "forum-sync.lock"
 WORKTREE = Path("forum-sync") / "worktree"
@@ -205,39 +202,3 @@ def _identity(checkout: git.Repo) -> dict[str, str]:
 def _last_line(error: git.GitCommandError) -> str:
     lines = [line for line in str(error.stderr or error).strip().splitlines() if line.strip()]
     return lines[-1].strip().removeprefix("stderr: ").strip("'") if lines else "git failed"
-
-
-# The pull request -------------------------------------------------------------------------
-
-
-def find_sync_pull(client: GitHubClient, repository: Repository, base: str) -> PullRequest | None:
-    """The open sync pull request into `base`, if there is one."""
-    pulls = client.call("list pull requests", lambda: list(repository.get_pulls(state="open", base=base)))
-    owner = repository.full_name.split("/")[0]
-    ours = [p for p in pulls if p.head.ref.startswith(BRANCH_PREFIX) and p.head.label.startswith(f"{owner}:")]
-    return max(ours, key=lambda p: p.number) if ours else None
-
-
-def open_or_update_pull(
-    client: GitHubClient,
-    repository: Repository,
-    pull: PullRequest | None,
-    workspace: Workspace,
-    title: str,
-    body: str,
-) -> tuple[PullRequest, str]:
-    """Open the sync pull request, or update the open one's title and body.
-
-    Returns the pull request and what was done: opened, updated or unchanged.
-    """
-    if pull is None:
-        base, head = workspace.base, workspace.branch
-        created = client.call(
-            "open the pull request",
-            lambda: repository.create_pull(base=base, head=head, title=title, body=body),
-        )
-        return created, "opened"
-    if pull.title == title and (pull.body or "") == body:
-        return pull, "unchanged"
-    client.call("update the pull request", lambda: pull.edit(title=title, body=body))
-    return pull, "updated"

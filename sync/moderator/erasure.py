@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from sync.github.client import GitHubClient, GitHubError
+from sync.github import writes
+from sync.github.client import GitHubClient
 from sync.github.discussions import Discussion, DiscussionComment
 from sync.model.content import forget_read_topics, load_forum, write_post
 from sync.model.domain import ContentError, Forum, Post, Proposal, Topic
@@ -29,26 +30,6 @@ from sync.model.roster import read_yaml
 
 TOMBSTONES = "tombstones.yml"
 MODERATOR = "WIPO"
-
-DELETE_COMMENT_MUTATION = """
-mutation ForumEraseComment($id: ID!) {
-  deleteDiscussionComment(input: {id: $id}) { comment { id } }
-}
-"""
-
-MINIMIZE_COMMENT_MUTATION = """
-mutation ForumHideComment($id: ID!) {
-  minimizeComment(input: {subjectId: $id, classifier: RESOLVED}) { minimizedComment { isMinimized } }
-}
-"""
-
-DELETE_DISCUSSION_MUTATION = """
-mutation ForumEraseDiscussion($id: ID!) {
-  deleteDiscussion(input: {id: $id}) { discussion { id } }
-}
-"""
-
-MUTATIONS = (DELETE_COMMENT_MUTATION, MINIMIZE_COMMENT_MUTATION, DELETE_DISCUSSION_MUTATION)
 
 
 class ErasureError(Exception):
@@ -204,16 +185,12 @@ def _erase_on_github(post: Post, client: GitHubClient | None, hide_only: bool) -
             "(or GITHUB_REPOSITORY and GITHUB_TOKEN) so it is removed there too"
         )
     if isinstance(post, Proposal):
-        mutation, done = DELETE_DISCUSSION_MUTATION, "discussion deleted"
+        done, erased = "discussion deleted", writes.delete_discussion(client, post.id)
     elif hide_only:
-        mutation, done = MINIMIZE_COMMENT_MUTATION, "comment hidden"
+        done, erased = "comment hidden", writes.minimize_comment(client, post.id)
     else:
-        mutation, done = DELETE_COMMENT_MUTATION, "comment deleted"
-    try:
-        client.graphql(mutation, {"id": post.id})
-    except GitHubError as error:
-        if "could not resolve to a node" not in str(error).lower():
-            raise
+        done, erased = "comment deleted", writes.delete_comment(client, post.id)
+    if not erased:
         return f"already gone ({post.url})"  # its author deleted it first
     return f"{done} ({post.url})"
 

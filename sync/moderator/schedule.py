@@ -14,13 +14,13 @@ Languages the moderator did not write are left to translators: the site marks th
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from sync.github.client import GitHubClient, GitHubError
+from sync.github import writes
+from sync.github.client import GitHubClient
 from sync.intake.moderation import slug
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import load_forum, normal_body, write_post, write_translation
@@ -31,24 +31,6 @@ from sync.model.roster import read_yaml
 
 SCHEDULE = "schedule.yml"
 TRANSLATOR = "moderator"  # the translations the moderator writes with the topic
-
-TARGET_QUERY = """
-query ForumTopicTarget($owner: String!, $name: String!, $slug: String!) {
-  repository(owner: $owner, name: $name) { id discussionCategory(slug: $slug) { id } }
-}
-"""
-
-CREATE_DISCUSSION_MUTATION = """
-mutation ForumOpenTopic($repositoryId: ID!, $categoryId: ID!, $title: String!, $body: String!) {
-  createDiscussion(
-    input: {repositoryId: $repositoryId, categoryId: $categoryId, title: $title, body: $body}
-  ) {
-    discussion { id url createdAt author { login } }
-  }
-}
-"""
-
-QUERIES = (TARGET_QUERY, CREATE_DISCUSSION_MUTATION)
 
 
 class ScheduleError(Exception):
@@ -199,36 +181,18 @@ def _publish(content: Path, forum: Forum, planned: PlannedTopic, client: GitHubC
     category = forum.categories.get(planned.category)
     if category is None:
         raise ScheduleError(f"planned topic {planned.title!r}: unknown category {planned.category!r}")
-    target = client.graphql(
-        TARGET_QUERY, {"owner": client.owner, "name": client.name, "slug": category.discussion_slug}
-    )
-    repository = target.get("repository") or {}
-    if not repository.get("discussionCategory"):
-        raise GitHubError(
-            f"{client.repository} has no Discussions category {category.discussion_slug!r}; "
-            "create it on GitHub, or set discussion_category: in content/categories.yml"
-        )
     body = normal_body(sanitize_body(planned.body))
-    answer = client.graphql(
-        CREATE_DISCUSSION_MUTATION,
-        {
-            "repositoryId": repository["id"],
-            "categoryId": repository["discussionCategory"]["id"],
-            "title": planned.title,
-            "body": body,
-        },
-    )
-    discussion: dict[str, Any] = answer["createDiscussion"]["discussion"]
-    created = datetime.fromisoformat(discussion["createdAt"].replace("Z", "+00:00")).astimezone(UTC)
+    discussion = writes.create_discussion(client, category.discussion_slug, planned.title, body)
+    created = discussion.created_at
     folder = _new_folder(content, planned)
     topic = Topic(
-        id=discussion["id"],
-        author=(discussion.get("author") or {}).get("login") or "",
+        id=discussion.id,
+        author=discussion.author,
         language=planned.language,
         date=created,
         body=body,
         path=folder / "topic.md",
-        url=discussion["url"],
+        url=discussion.url,
         title=planned.title.strip(),
         category=planned.category,
         week=planned.week,
