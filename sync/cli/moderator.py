@@ -16,6 +16,7 @@ import click
 
 from sync.cli.options import credentials_file_option, open_project, project_option
 from sync.github.client import GitHubClient, GitHubError, connect
+from sync.gitrepo.worktree import GitError
 from sync.intake.pipeline import DEFAULT_API_URL
 from sync.model.credentials import CredentialError, credentials_path, load_credentials
 from sync.model.domain import ContentError
@@ -85,7 +86,7 @@ def erase(
         if purge_history:
             for line in purge(project.root):
                 click.echo(line)
-    except (ErasureError, ContentError, GitHubError) as error:
+    except (ErasureError, ContentError, GitHubError, GitError) as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import git
@@ -118,25 +119,46 @@ class Workspace:
         """True when HEAD has commits that the default branch does not have."""
         return bool(self.repo.git.rev_list(f"{self.remote}/{self.base}..HEAD"))
 
-    def changed_files(self) -> list[tuple[str, str, str]]:
-        """(status A/M/D, path, the commit to read it from) for content/ files changed on the
-        branch since it left the default branch."""
-        base = self.repo.git.merge_base(f"{self.remote}/{self.base}", "HEAD")
-        listing = self.repo.git.diff("--name-status", "--no-renames", base, "HEAD", "--", "content")
+    def changed_files(self) -> list[ChangedFile]:
+        """The content/ files changed on the branch since it left the default branch, with
+        their text."""
+        listing = self.repo.git.diff("--name-status", "--no-renames", self._base, "HEAD", "--", "content")
         result = []
         for line in listing.splitlines():
             status, _, path = line.partition("\t")
-            result.append((status[0], path, base if status[0] == "D" else "HEAD"))
+            if status[0] == "D":
+                result.append(ChangedFile("D", path, None, self.text(path, before=True)))
+            else:
+                result.append(ChangedFile(status[0], path, self.text(path), None))
         return result
 
-    def read(self, commit: str, path: str) -> str:
-        """A file's text at a commit; HEAD's from the worktree, which holds it as committed."""
-        if commit == "HEAD":
+    def text(self, path: str, before: bool = False) -> str | None:
+        """A file's text on the branch (or, `before`, where the branch left the default
+        branch); None when it is not there."""
+        if not before:
             try:
-                return (self.path / path).read_text(encoding="utf-8")
+                return (self.path / path).read_text(encoding="utf-8")  # HEAD, as committed
             except FileNotFoundError:
-                raise git.GitCommandError(["read", path], 128, f"{path} is not in HEAD") from None
-        return self.repo.git.show(f"{commit}:{path}")
+                return None
+        try:
+            return self.repo.git.show(f"{self._base}:{path}")
+        except git.GitCommandError:
+            return None
+
+    @cached_property
+    def _base(self) -> str:
+        """Where the branch left the default branch."""
+        return self.repo.git.merge_base(f"{self.remote}/{self.base}", "HEAD")
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """A file the sync branch adds (A), modifies (M) or deletes (D), as plain text."""
+
+    status: str
+    path: str  # from the repository's root, e.g. content/topics/2026-w41-training/R_1.md
+    new_text: str | None  # on the branch; None when deleted
+    old_text: str | None  # before: read for a deleted file only (one git command each)
 
 
 def open_workspace(checkout: git.Repo, remote: str, base: str, branch: str, continued: bool) -> Workspace:

@@ -5,15 +5,13 @@ and every translation, re-threads the replies that answered it, deletes (or hide
 comment on GitHub, and leaves a tombstone in `content/tombstones.yml`: the post's id, the
 day and who asked, never its text. `sync.intake.moderation` reads the tombstones, so no later sync
 brings the post back. The text still lives in earlier commits: `purge_history` rewrites
-them with git-filter-repo and says how to publish the rewritten history.
+them with git-filter-repo (`sync.gitrepo.purge`) and says how to publish the rewritten history.
 
 Order of work, so that a refusal changes nothing: validate, then GitHub, then content/.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ import yaml
 from sync.github import writes
 from sync.github.client import GitHubClient
 from sync.github.discussions import Discussion, DiscussionComment
+from sync.gitrepo.purge import purge_posts
 from sync.model.content import forget_read_topics, load_forum, write_post
 from sync.model.domain import ContentError, Forum, Post, Proposal, Topic
 from sync.model.files import write_atomically
@@ -201,29 +200,11 @@ def _erase_on_github(post: Post, client: GitHubClient | None, hide_only: bool) -
 def purge_history(root: Path) -> list[str]:
     """Rewrite the checkout's history so no commit holds an erased post's files; return the
     steps that publish the rewritten history. Refuses with uncommitted changes."""
-    git_root = Path(_git(root, "rev-parse", "--show-toplevel").strip())
     content = root / "content"
     tombstones = load_tombstones(content)
     if not tombstones:
         raise ErasureError("no erased posts in content/tombstones.yml; run `forum erase <post id>` first")
-    if _git(git_root, "status", "--porcelain").strip():
-        raise ErasureError(
-            "the checkout has uncommitted changes; commit the erasure (content/) first, then purge"
-        )
-    prefix = content.resolve().relative_to(git_root.resolve()).as_posix()
-    globs = []
-    for tombstone in tombstones:
-        for folder in ("topics/*", "proposals"):
-            globs += ["--path-glob", f"{prefix}/{folder}/{tombstone.id}.md"]
-            globs += ["--path-glob", f"{prefix}/{folder}/{tombstone.id}.*.md"]
-    origin = _git(git_root, "remote", "get-url", "origin", check=False).strip()
-    command = [sys.executable, _filter_repo(), "--force", "--invert-paths", *globs]
-    done = subprocess.run(command, cwd=git_root, capture_output=True, text=True)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise ErasureError(f"git filter-repo failed: {last}")
-    if origin and not _git(git_root, "remote", check=False).split():
-        _git(git_root, "remote", "add", "origin", origin)  # filter-repo removes it as a safeguard
+    purge_posts(root, content, [tombstone.id for tombstone in tombstones])
     return [
         f"History rewritten: {len(tombstones)} erased posts are gone from every commit.",
         "To publish it (every collaborator must then clone the repository afresh):",
@@ -233,18 +214,3 @@ def purge_history(root: Path) -> list[str]:
         "  ask GitHub Support to purge cached views and pull-request refs (refs/pull/*),",
         "  which a force-push does not rewrite",
     ]
-
-
-def _filter_repo() -> str:
-    """git-filter-repo's script, installed from PyPI with the forum (a pinned dependency)."""
-    import git_filter_repo
-
-    return str(Path(git_filter_repo.__file__))
-
-
-def _git(root: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise ErasureError(f"git {args[0]} failed: {last}")
-    return done.stdout
