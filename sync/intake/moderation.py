@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sync.github.discussions import Discussion, DiscussionComment, Fetched
+from sync.intake.erased import forget_erased
 from sync.intake.language import detect_language
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import markdown_text, normal_body, post_metadata, write_post, write_translation
@@ -45,7 +46,7 @@ from sync.model.domain import (
     Roster,
     Topic,
 )
-from sync.moderator.erasure import erased_ids, forget_erased
+from sync.model.tombstones import erased_ids
 
 TOPIC_FILE = "topic.md"
 

@@ -16,32 +16,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from sync.github import writes
 from sync.github.client import GitHubClient
-from sync.github.discussions import Discussion, DiscussionComment
 from sync.gitrepo.purge import purge_posts
 from sync.model.content import forget_read_topics, load_forum, write_post
-from sync.model.domain import ContentError, Forum, Post, Proposal, Topic
-from sync.model.files import write_atomically
-from sync.model.roster import read_yaml
+from sync.model.domain import Forum, Post, Proposal, Topic
+from sync.model.tombstones import Tombstone, load_tombstones, save_tombstones
 
-TOMBSTONES = "tombstones.yml"
 MODERATOR = "WIPO"
 
 
 class ErasureError(Exception):
     """A deletion request that cannot be carried out; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class Tombstone:
-    """What remains of an erased post: its id, the day, who asked. Never its text."""
-
-    id: str
-    date: date
-    requested_by: str
 
 
 @dataclass
@@ -52,58 +38,6 @@ class Erasure:
     removed: list[Path]
     rethreaded: list[str]  # replies that answered the erased one and now answer the topic
     on_github: str  # deleted, hidden, or why nothing was done there
-
-
-# Tombstones ---------------------------------------------------------------------------------
-
-
-def load_tombstones(content: Path) -> list[Tombstone]:
-    """The erased posts, oldest first; no file means none."""
-    path = content / TOMBSTONES
-    if not path.is_file():
-        return []
-    entries = read_yaml(path) or []
-    if not isinstance(entries, list):
-        raise ContentError(path, None, "expected a list of tombstones (id, date, requested_by)")
-    tombstones = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not {"id", "date", "requested_by"} <= set(entry):
-            raise ContentError(
-                path, None, f"expected id, date and requested_by in each tombstone; got {entry!r}"
-            )
-        day = entry["date"] if isinstance(entry["date"], date) else date.fromisoformat(str(entry["date"]))
-        tombstones.append(Tombstone(str(entry["id"]), day, str(entry["requested_by"])))
-    return tombstones
-
-
-def erased_ids(content: Path) -> frozenset[str]:
-    """The ids of every erased post, which the sync must never import again."""
-    return frozenset(tombstone.id for tombstone in load_tombstones(content))
-
-
-def save_tombstones(content: Path, tombstones: list[Tombstone]) -> None:
-    """Write the tombstones atomically, with a header saying what the file is for."""
-    header = (
-        "# Posts erased at someone's request (`forum erase`): id, day, who asked; never the text.\n"
-        "# `forum sync` never imports these ids again. Do not edit by hand.\n"
-    )
-    entries = [{"id": t.id, "date": t.date, "requested_by": t.requested_by} for t in tombstones]
-    text = header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    write_atomically(content / TOMBSTONES, text)
-
-
-def forget_erased(discussion: Discussion, erased: frozenset[str]) -> Discussion:
-    """The discussion as the sync should see it: erased comments count as deleted (their
-    replies stay and answer the topic), so they are neither imported nor held back."""
-
-    def forget(comment: DiscussionComment) -> DiscussionComment:
-        if comment.id in erased and comment.deleted_at is None:
-            comment = replace(comment, deleted_at=comment.updated_at)
-        return replace(comment, replies=tuple(forget(reply) for reply in comment.replies))
-
-    if not erased:
-        return discussion
-    return replace(discussion, comments=tuple(forget(comment) for comment in discussion.comments))
 
 
 # Erasing a post -----------------------------------------------------------------------------

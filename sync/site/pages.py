@@ -21,7 +21,7 @@ from sync.site.posts import excerpt, lang_attributes, post_article, shown
 from sync.site.search import search_html
 
 if TYPE_CHECKING:
-    from sync.moderator.invitations import Invitation
+    from sync.model.register import Invitation
 
 LATEST_REPLIES = 10
 
