@@ -20,6 +20,7 @@ import nh3
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Role, Topic
+from sync.model.errors import ForumError
 from sync.site.pages import category_url, topic_slug
 from sync.site.posts import excerpt, lang_attributes, post_notes, render_body, shown
 
@@ -27,7 +28,7 @@ from sync.site.posts import excerpt, lang_attributes, post_notes, render_body, s
 FIRST_LINES = 300
 
 
-class DigestError(Exception):
+class DigestError(ForumError):
     """A digest that cannot be made as asked; the message says what to change."""
 
 

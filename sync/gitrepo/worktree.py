@@ -23,6 +23,8 @@ from pathlib import Path
 
 import git
 
+from sync.model.errors import ForumError
+
 LOCK_FILE = "forum-sync.lock"
 WORKTREE = Path("forum-sync") / "worktree"
 BRANCH_PREFIX = "sync/"
@@ -35,7 +37,7 @@ BOT_IDENTITY = {
 }
 
 
-class GitError(Exception):
+class GitError(ForumError):
     """The forum's git repository could not be used; the message says why in one line."""
 
 

@@ -21,12 +21,13 @@ from sync.github.client import GitHubClient
 from sync.gitrepo.purge import purge_posts
 from sync.model.content import forget_read_topics, load_forum, write_post
 from sync.model.domain import Forum, Post, Proposal, Topic
+from sync.model.errors import ForumError, given
 from sync.model.tombstones import Tombstone, load_tombstones, save_tombstones
 
 MODERATOR = "WIPO"
 
 
-class ErasureError(Exception):
+class ErasureError(ForumError):
     """A deletion request that cannot be carried out; the message says what to do."""
 
 
@@ -103,7 +104,7 @@ def _requester(forum: Forum, requested_by: str) -> str:
     if person is not None:
         return person.login
     raise ErasureError(
-        f"--requested-by {requested_by!r}: expected a member state of the roster, WIPO, "
+        f"{given('requested_by')} {requested_by!r}: expected a member state of the roster, WIPO, "
         "or the GitHub login of someone on the roster"
     )
 
@@ -114,7 +115,7 @@ def _erase_on_github(post: Post, client: GitHubClient | None, hide_only: bool) -
         return "not on GitHub (no url in its file)"
     if client is None:
         raise ErasureError(
-            f"{post.id} came from GitHub ({post.url}): give --repository and --token "
+            f"{post.id} came from GitHub ({post.url}): give {given('repository')} and {given('token')} "
             "(or GITHUB_REPOSITORY and GITHUB_TOKEN) so it is removed there too"
         )
     if isinstance(post, Proposal):

@@ -22,6 +22,7 @@ import yaml
 from sync.model.content import load_forum
 from sync.model.credentials import Credential, Credentials, save_credentials
 from sync.model.domain import Role
+from sync.model.errors import ForumError, given
 from sync.model.files import write_atomically
 from sync.model.register import REGISTER, Invitation, load_register, save_register
 from sync.model.roster import read_yaml
@@ -29,7 +30,7 @@ from sync.model.roster import read_yaml
 ROSTER = "roster.yml"
 
 
-class InvitationError(Exception):
+class InvitationError(ForumError):
     """An invitation that cannot be recorded or revoked; the message says what to do."""
 
 
@@ -50,16 +51,20 @@ def invite(
     topic = forum.topic(invitation.topic)
     if topic is None:
         raise InvitationError(
-            f"--topic {invitation.topic}: no such topic in content/; use the id in topic.md"
+            f"{given('topic')} {invitation.topic}: no such topic in content/; use the id in topic.md"
         )
     if invitation.requested_by not in forum.roster.member_states:
-        raise InvitationError(f"--requested-by {invitation.requested_by}: not a member state of the roster")
+        raise InvitationError(
+            f"{given('requested_by')} {invitation.requested_by}: not a member state of the roster"
+        )
     if invitation.until < today:
         raise InvitationError(
-            f"--until {invitation.until.isoformat()} is in the past; the guest would be expired"
+            f"{given('until')} {invitation.until.isoformat()} is in the past; the guest would be expired"
         )
     if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", invitation.guest):
-        raise InvitationError(f"--guest {invitation.guest!r}: expected a GitHub login (letters, digits, -)")
+        raise InvitationError(
+            f"{given('guest')} {invitation.guest!r}: expected a GitHub login (letters, digits, -)"
+        )
     person = forum.roster.person(invitation.guest)
     if person is not None and person.role is not Role.GUEST:
         raise InvitationError(f"@{invitation.guest} is on the roster as a {person.role.value}, not a guest")

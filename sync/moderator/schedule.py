@@ -25,6 +25,7 @@ from sync.intake.moderation import slug
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import load_forum, normal_body, write_post, write_translation
 from sync.model.domain import ContentError, Forum, Topic, Translation
+from sync.model.errors import ForumError, given
 from sync.model.fields import WEEK, parse_week
 from sync.model.files import write_atomically
 from sync.model.roster import read_yaml
@@ -33,7 +34,7 @@ SCHEDULE = "schedule.yml"
 TRANSLATOR = "moderator"  # the translations the moderator writes with the topic
 
 
-class ScheduleError(Exception):
+class ScheduleError(ForumError):
     """A topic that cannot be planned or published; the message says what to do."""
 
 
@@ -110,22 +111,25 @@ def save_schedule(content: Path, planned: list[PlannedTopic]) -> None:
 def validate(planned: PlannedTopic, forum: Forum, schedule: list[PlannedTopic], today: date) -> None:
     """Raise ScheduleError if the topic cannot be planned as written."""
     if not WEEK.match(planned.week):
-        raise ScheduleError(f"--week {planned.week!r}: expected an ISO week such as {current_week(today)}")
+        raise ScheduleError(
+            f"{given('week')} {planned.week!r}: expected an ISO week such as {current_week(today)}"
+        )
     try:
         parse_week(planned.week)
     except ValueError:
-        raise ScheduleError(f"--week {planned.week}: there is no such week") from None
+        raise ScheduleError(f"{given('week')} {planned.week}: there is no such week") from None
     if planned.week < current_week(today):
-        raise ScheduleError(f"--week {planned.week} is in the past (this is {current_week(today)})")
+        raise ScheduleError(f"{given('week')} {planned.week} is in the past (this is {current_week(today)})")
     if planned.category not in forum.categories:
         raise ScheduleError(
-            f"--category {planned.category!r}: unknown; expected one of {', '.join(forum.categories)}"
+            f"{given('category')} {planned.category!r}: unknown; "
+            f"expected one of {', '.join(forum.categories)}"
         )
     for language in [planned.language, *planned.translations]:
         if language not in forum.languages:
             raise ScheduleError(f"language {language!r}: expected one of {', '.join(forum.languages)}")
     if planned.language in planned.translations:
-        raise ScheduleError(f"--translation {planned.language}: that is the topic's own language")
+        raise ScheduleError(f"{given('translation')} {planned.language}: that is the topic's own language")
     if not planned.title.strip() or not planned.body.strip():
         raise ScheduleError(f"the topic in {planned.language} needs a title and a body")
     for language, text in planned.translations.items():
