@@ -12,11 +12,12 @@ import click
 
 from sync.cli.options import one_line
 from sync.digest.mail import SmtpSettings
-from sync.digest.message import DigestError, current_week, parse_week, select, write_preview
+from sync.digest.message import DigestError, select, write_preview
 from sync.digest.subscribers import send_digest, subscribers_path
 from sync.model.config import Project
 from sync.model.content import load_forum
 from sync.model.credentials import credentials_path, load_credentials
+from sync.model.dates import Week, parse_week, week_of
 
 PREVIEW_DIR = "digests"  # in the checkout, ignored by git; never under site/
 
@@ -26,7 +27,7 @@ def run_digest(
 ) -> None:
     """Write the week's digest in every language, and send it when asked."""
     with one_line():
-        chosen = parse_week(week) if week else current_week(datetime.now(UTC).date())
+        chosen = _week(week) if week else week_of(datetime.now(UTC).date())
         address = site_url or project.site_url()
         if not address:
             raise DigestError("no site address: set site_url in mkdocs.yml or pass --site-url")
@@ -61,3 +62,10 @@ def run_digest(
         raise click.ClickException(
             f"{failed} subscribers did not receive the digest; run the same command again to send to them"
         )
+
+
+def _week(code: str) -> Week:
+    try:
+        return parse_week(code)
+    except ValueError:
+        raise DigestError(f"--week {code!r}: expected an ISO week such as 2026-W48") from None

@@ -18,6 +18,7 @@ from sync.cli.options import credentials_file_option, one_line, open_project, pr
 from sync.github.client import GitHubClient, connect
 from sync.intake.pipeline import DEFAULT_API_URL
 from sync.model.credentials import credentials_path, load_credentials
+from sync.model.dates import week_of
 from sync.site.pages import guest_url
 
 _project = open_project
@@ -126,7 +127,6 @@ def topic_new(
     """Open a weekly topic on GitHub and in content/, or plan it for a later week."""
     from sync.moderator.schedule import (
         PlannedTopic,
-        current_week,
         missing_languages,
         plan,
         publish_now,
@@ -136,7 +136,7 @@ def topic_new(
     languages = project.languages()
     today = date.today()
     planned = PlannedTopic(
-        week=week or current_week(today),
+        week=week or week_of(today).code,
         category=category,
         language=language or languages[0],
         title=title,
@@ -144,7 +144,7 @@ def topic_new(
         translations={lang: {"title": text, "body": file.read()} for lang, text, file in translation},
     )
     with one_line():
-        if planned.week > current_week(today):
+        if planned.week > week_of(today).code:
             plan(project.content, languages, planned, today)
             click.echo(f"Planned for {planned.week}: {title}; `forum topic publish-due` opens it then.")
         else:

@@ -21,13 +21,13 @@ import yaml
 
 from sync.github import writes
 from sync.github.client import GitHubClient
-from sync.intake.moderation import slug
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import load_forum, normal_body, write_post, write_translation
+from sync.model.dates import WEEK, parse_week, week_of
 from sync.model.domain import ContentError, Forum, Topic, Translation
 from sync.model.errors import ForumError, given
-from sync.model.fields import WEEK, parse_week
 from sync.model.files import write_atomically
+from sync.model.folders import new_topic_folder
 from sync.model.roster import read_yaml
 
 SCHEDULE = "schedule.yml"
@@ -64,12 +64,6 @@ class PlannedTopic:
 def plain_text(text: str) -> str:
     """Text with every kind of line break written as a newline."""
     return "\n".join(text.splitlines()) + ("\n" if text.endswith(("\n", "\r")) else "")
-
-
-def current_week(today: date) -> str:
-    """The ISO week of a day, e.g. 2026-W48."""
-    year, week, _ = today.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 # The schedule file --------------------------------------------------------------------------
@@ -112,14 +106,14 @@ def validate(planned: PlannedTopic, forum: Forum, schedule: list[PlannedTopic], 
     """Raise ScheduleError if the topic cannot be planned as written."""
     if not WEEK.match(planned.week):
         raise ScheduleError(
-            f"{given('week')} {planned.week!r}: expected an ISO week such as {current_week(today)}"
+            f"{given('week')} {planned.week!r}: expected an ISO week such as {week_of(today).code}"
         )
     try:
         parse_week(planned.week)
     except ValueError:
         raise ScheduleError(f"{given('week')} {planned.week}: there is no such week") from None
-    if planned.week < current_week(today):
-        raise ScheduleError(f"{given('week')} {planned.week} is in the past (this is {current_week(today)})")
+    if planned.week < week_of(today).code:
+        raise ScheduleError(f"{given('week')} {planned.week} is in the past (this is {week_of(today).code})")
     if planned.category not in forum.categories:
         raise ScheduleError(
             f"{given('category')} {planned.category!r}: unknown; "
@@ -171,7 +165,7 @@ def publish_due(content: Path, languages: tuple[str, ...], client: GitHubClient,
     schedule = load_schedule(content)
     published = []
     for index, planned in enumerate(schedule):
-        if planned.published or planned.week > current_week(today):
+        if planned.published or planned.week > week_of(today).code:
             continue
         topic = _publish(content, forum, planned, client)
         schedule[index] = replace(planned, published=topic.id)
@@ -188,7 +182,7 @@ def _publish(content: Path, forum: Forum, planned: PlannedTopic, client: GitHubC
     body = normal_body(sanitize_body(planned.body))
     discussion = writes.create_discussion(client, category.discussion_slug, planned.title, body)
     created = discussion.created_at
-    folder = _new_folder(content, planned)
+    folder = new_topic_folder(content, planned.week, planned.title, "topic")
     topic = Topic(
         id=discussion.id,
         author=discussion.author,
@@ -215,12 +209,3 @@ def _publish(content: Path, forum: Forum, planned: PlannedTopic, client: GitHubC
             )
         )
     return topic
-
-
-def _new_folder(content: Path, planned: PlannedTopic) -> Path:
-    """`<yyyy>-w<ww>-<slug>`, numbered when that name is taken (as the sync names them)."""
-    name = f"{planned.week.lower()}-{slug(planned.title) or 'topic'}"
-    folder, number = content / "topics" / name, 2
-    while folder.exists():
-        folder, number = content / "topics" / f"{name}-{number}", number + 1
-    return folder
