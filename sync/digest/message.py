@@ -20,10 +20,10 @@ import nh3
 
 from sync.i18n.interface import Interface
 from sync.model.dates import Week
-from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Role, Topic
+from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Topic
 from sync.model.errors import ForumError
 from sync.site.pages import category_url, topic_slug
-from sync.site.posts import excerpt, lang_attributes, post_notes, render_body, shown
+from sync.site.posts import author, excerpt, lang_attributes, post_notes, render_body, shown
 
 # A reply in the digest is its first lines; the link leads to the whole post.
 FIRST_LINES = 300
@@ -103,13 +103,8 @@ def _days(digest: Digest, t: Interface) -> dict[str, str]:
 
 def _who(forum: Forum, post: Post, t: Interface) -> str:
     """Member state and delegate, or the moderator, as plain text."""
-    person = forum.roster.person(post.author)
-    name = person.name if person else post.author
-    if post.member_state:
-        return f"{t.member_state(post.member_state)} — {name}"
-    if person and person.organization:
-        return f"{t('guest', organization=person.organization)} — {name}"
-    return f"{t('moderator')} — {name}" if person and person.role is Role.MODERATOR else name
+    who = author(forum, post, t)
+    return f"{who.label} — {who.name}" if who.label else who.name
 
 
 def _note(post: Post, language: str, t: Interface) -> str | None:
