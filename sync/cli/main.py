@@ -17,7 +17,8 @@ import click
 
 from sync.cli.moderator import MODERATION_COMMANDS
 from sync.cli.options import credentials_file_option, one_line, open_project, project_option
-from sync.intake.pipeline import DEFAULT_API_URL, SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
+from sync.github.client import DEFAULT_API_URL
+from sync.intake.pipeline import SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
 from sync.model.credentials import (
     Credentials,
     credentials_path,

@@ -15,8 +15,7 @@ from typing import TextIO
 import click
 
 from sync.cli.options import credentials_file_option, one_line, open_project, project_option
-from sync.github.client import GitHubClient, connect
-from sync.intake.pipeline import DEFAULT_API_URL
+from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
 from sync.model.credentials import credentials_path, load_credentials
 from sync.model.dates import week_of
 from sync.site.pages import guest_url

@@ -24,6 +24,7 @@ from sync.model.errors import ForumError, given
 T = TypeVar("T")
 # PyGithub's entry point, named for the modules outside sync.github that pass one along (tests).
 PyGithub = Github
+DEFAULT_API_URL = "https://api.github.com"  # GitHub Enterprise Server: https://HOST/api/v3
 
 
 class GitHubError(ForumError):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sync.github import pull_requests
-from sync.github.client import Budget, Clock, GitHubClient, PyGithub, connect
+from sync.github.client import DEFAULT_API_URL, Budget, Clock, GitHubClient, PyGithub, connect
 from sync.github.discussions import fetch_discussions
 from sync.gitrepo import worktree as gitrepo
 from sync.intake.moderation import HeldBack, ImportReport, Rules, import_discussions
@@ -26,7 +26,6 @@ from sync.model.content import load_forum
 from sync.model.domain import Roster
 from sync.model.roster import load_proposals_category
 
-DEFAULT_API_URL = "https://api.github.com"
 # GitHub's timestamps are taken when a change is made, but a change can show in the API a
 # little later; an incremental sync reads again what changed in the hour before it stopped.
 OVERLAP = timedelta(hours=1)
