@@ -27,7 +27,7 @@ def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
     def fast(api_url: str, token: str) -> Github:
         return connect(api_url, token, seconds_between_requests=0, seconds_between_writes=0)
 
-    monkeypatch.setattr(access_cli, "_connect", fast)
+    monkeypatch.setattr(access_cli, "connect", fast)
     monkeypatch.setattr(pipeline, "connect", fast)
 
 

@@ -15,8 +15,9 @@ from archive import ROOT
 from conftest import i18n_languages, serving
 from playwright.sync_api import Page, expect
 
-from sync.digest.message import parse_week, select, write_preview
+from sync.digest.message import select, write_preview
 from sync.model.config import Project
+from sync.model.dates import parse_week
 from sync.model.domain import Forum
 from sync.site.build import build_site
 from sync.site.pages import topic_slug

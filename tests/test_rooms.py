@@ -36,7 +36,7 @@ def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
         return connect(api_url, token, seconds_between_requests=0, seconds_between_writes=0)
 
     for module in (access_cli, moderator_cli, rooms_cli, pipeline):
-        monkeypatch.setattr(module, "connect" if module is not access_cli else "_connect", fast)
+        monkeypatch.setattr(module, "connect", fast)
 
 
 def forum(world: World, secrets: Path, *args: str) -> tuple[int, str, str]:

@@ -6,13 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import click
-from github import Github
 
-from sync.cli.options import credentials_file_option, open_project, project_option
+from sync.cli.options import credentials_file_option, one_line, open_project, project_option
 from sync.github.access import apply_access, forum_account, read_access
-from sync.github.client import GitHubClient, GitHubError, connect
+from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
 from sync.model.access import (
-    AccessError,
     describe_plan,
     due_access,
     load_access_settings,
@@ -20,10 +18,7 @@ from sync.model.access import (
     plan_access,
 )
 from sync.model.content import load_forum
-from sync.model.credentials import CredentialError, credentials_path, load_credentials
-from sync.model.domain import ContentError
-
-DEFAULT_API_URL = "https://api.github.com"
+from sync.model.credentials import credentials_path, load_credentials
 
 
 def delegations_of(file: Path | None, member_states: set[str], demo: bool) -> frozenset[str]:
@@ -63,11 +58,11 @@ def access(
 
     project = open_project(project_dir)
     today = date.today()
-    try:
+    with one_line():
         forum = load_forum(project.content, project.languages())
         settings = load_access_settings(project.content)
         delegations = delegations_of(file, set(forum.roster.member_states), demo)
-        client = GitHubClient(_connect(api_url, token), repository)
+        client = GitHubClient(connect(api_url, token), repository)
         current = read_access(client, settings)
         rooms = with_github_state(client, load_rooms(project.content, today, settings, repository))
         plan = plan_access(forum.roster, delegations, settings, current, rooms, forum_account(client))
@@ -85,10 +80,3 @@ def access(
         for line in [*apply_access(client, settings, plan), *close_ended_rooms(client, plan.close_rooms)]:
             click.echo(f"  {line}")
         click.echo(f"Applied ({client.budget.requests} requests to GitHub).")
-    except (AccessError, ContentError, CredentialError, GitHubError) as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _connect(api_url: str, token: str) -> Github:
-    """PyGithub for the API; tests replace it with one that does not space its requests."""
-    return connect(api_url, token)

@@ -7,26 +7,23 @@ from pathlib import Path
 
 import click
 
-from sync.cli.options import open_project, project_option
-from sync.github.client import GitHubClient, GitHubError, connect
+from sync.cli.options import flag, one_line, open_project, project_option
+from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
 from sync.model.config import Project
-from sync.model.domain import ContentError
-
-DEFAULT_API_URL = "https://api.github.com"
+from sync.model.errors import ForumError
 
 
 def make_room(project: Project, guest: str, topic_id: str, client: GitHubClient, today: date) -> None:
     """The guest's room on GitHub, recorded in the register; a failure says how to try again."""
     from sync.model.access import load_access_settings
-    from sync.moderator.invitations import InvitationError
     from sync.moderator.rooms import prepare_room
 
     try:
         settings = load_access_settings(project.content)
         done = prepare_room(project.content, project.languages(), guest, topic_id, client, settings, today)
-    except (InvitationError, ContentError, GitHubError) as error:
+    except ForumError as error:
         raise click.ClickException(
-            f"the guest's room was not made: {error}; once fixed, run "
+            f"the guest's room was not made: {error.render(flag)}; once fixed, run "
             f"`forum invite room {guest} --topic {topic_id}`"
         ) from None
     click.echo(
@@ -52,8 +49,6 @@ def invite_room(
 ) -> None:
     """Make the room of a guest already invited (after a failure, or for an older invitation)."""
     project = open_project(project_dir)
-    try:
+    with one_line():
         client = GitHubClient(connect(api_url, token), repository)
-    except GitHubError as error:
-        raise click.ClickException(str(error)) from None
     make_room(project, guest, topic_id, client, date.today())

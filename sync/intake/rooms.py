@@ -44,7 +44,7 @@ from sync.model.mirrors import (
     opening_body,
     save_mirrors,
 )
-from sync.moderator.erasure import erased_ids
+from sync.model.tombstones import erased_ids
 
 RESERVE_POINTS = 50  # of the GraphQL budget, left for the next sync's reading
 

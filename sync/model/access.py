@@ -18,16 +18,17 @@ from datetime import date
 from pathlib import Path
 
 from sync.model.domain import ContentError, Role, Roster
+from sync.model.errors import ForumError
+from sync.model.register import REGISTER, load_register
 from sync.model.roster import read_yaml
 
 ACCESS_FILE = "access.yml"
-REGISTER = "invitations.yml"  # the invitation register, written by sync.moderator.invitations
 DEFAULT_ROOM_NAME = "{repository}-guest-{login}"
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 _PERMISSIONS = ("pull", "triage", "push", "maintain")
 
 
-class AccessError(Exception):
+class AccessError(ForumError):
     """An access plan that must not be carried out; the message says why."""
 
 
@@ -127,24 +128,22 @@ def load_rooms(
     A room is written to, read from and archived, so the register is not trusted to name
     any repository: a room is named by `rooms.name` for its guest, or it is refused."""
     path = content / REGISTER
-    entries = read_yaml(path) if path.is_file() else None
-    if not isinstance(entries, list):
-        return ()
     rooms = []
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not entry.get("room"):
+    for number, invitation in enumerate(load_register(content), start=1):
+        if not invitation.room:
             continue
-        if not entry.get("room_discussion") or not isinstance(entry.get("until"), date):
-            raise ContentError(path, f"[{number}].room", "expected room, room_discussion and until")
-        active = entry.get("decision") == "accepted" and not entry.get("revoked") and today <= entry["until"]
-        _check_room(path, number, str(entry["room"]), str(entry.get("guest")), settings, forum_repository)
+        if not invitation.room_discussion:
+            raise ContentError(
+                path, f"[{number}].room_discussion", "expected the node id of the room's discussion"
+            )
+        _check_room(path, number, invitation.room, invitation.guest, settings, forum_repository)
         rooms.append(
             Room(
-                repository=str(entry["room"]),
-                guest=str(entry["guest"]),
-                topic=str(entry["topic"]),
-                discussion=str(entry["room_discussion"]),
-                active=active,
+                repository=invitation.room,
+                guest=invitation.guest,
+                topic=invitation.topic,
+                discussion=invitation.room_discussion,
+                active=invitation.active(today),
                 archived=False,  # GitHub says; see sync.moderator.rooms.with_github_state
             )
         )

@@ -28,6 +28,7 @@ from sync.github.rooms import (
 from sync.model.access import AccessSettings, Room
 from sync.model.content import load_forum
 from sync.model.domain import Forum, Reply, Topic
+from sync.model.errors import given
 from sync.model.mirrors import (
     Mirror,
     author_line,
@@ -37,7 +38,8 @@ from sync.model.mirrors import (
     opening_body,
     save_mirrors,
 )
-from sync.moderator.invitations import Invitation, InvitationError, load_register, save_register
+from sync.model.register import Invitation, load_register, save_register
+from sync.moderator.invitations import InvitationError
 
 ROOM_DESCRIPTION = "A guest's room of the forum: one topic, mirrored. Private."
 
@@ -72,7 +74,7 @@ def prepare_room(
     forum = load_forum(content, languages)
     topic = forum.topic(topic_id)
     if topic is None:
-        raise InvitationError(f"--topic {topic_id}: no such topic in content/")
+        raise InvitationError(f"{given('topic')} {topic_id}: no such topic in content/")
     repository = _free_name(settings.room_repository(client.repository, invitation.guest), register)
     create_room(client, repository, invitation.guest, ROOM_DESCRIPTION)
     discussion, _ = open_room_discussion(client, repository, topic.title, _opening(forum, topic))

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
-from sync.site.posts import excerpt, lang_attributes, post_article, shown
+from sync.site.posts import author, excerpt, lang_attributes, post_article, shown
 from sync.site.search import search_html
 
 if TYPE_CHECKING:
-    from sync.moderator.invitations import Invitation
+    from sync.model.register import Invitation
 
 LATEST_REPLIES = 10
 
@@ -380,11 +380,8 @@ class Site:
         return self.forum.categories[category_id].name(t.language, self.forum.default_language)
 
     def _who(self, post: Proposal | Reply, t: Interface) -> str:
-        person = self.forum.roster.person(post.author)
-        name = escape(person.name if person else post.author)
-        if post.member_state:
-            return f"{escape(t.member_state(post.member_state))}, {name}"
-        return name
+        who = author(self.forum, post, t)
+        return escape(f"{who.member_state}, {who.name}" if who.member_state else who.name)
 
     @staticmethod
     def _title_lang(post: Topic | Proposal, t: Interface) -> str:
