@@ -231,7 +231,7 @@ def test_any_body_round_trips_through_a_file(tmp_path: Path, body: str) -> None:
         language="es",
         date=moment(2),
         body=body,
-        path=tmp_path / "DC_x.md",
+        path=tmp_path / "topics" / "2026-w40-x" / "DC_x.md",
         member_state="BR",
     )
     write_post(reply)

@@ -47,7 +47,7 @@ def run_digest(
     try:
         settings = SmtpSettings.from_environment()
         subscribers = subscribers_path(project)
-        credentials = load_credentials(credentials_path())
+        credentials = load_credentials(credentials_path(None, project.root))
         reports = send_digest(project, forum, digest, address, subscribers, credentials, settings)
     except (MailError, SubscriberError, CredentialError, ContentError) as error:
         raise click.ClickException(str(error)) from None

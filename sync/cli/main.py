@@ -119,8 +119,8 @@ def _change_credentials(
 ) -> None:
     """Load the file, apply a change, save it whole and atomically; nothing is written on error."""
     try:
-        path = credentials_path(file)
         project = _project(project_dir)
+        path = credentials_path(file, project.root)  # refused here, before anything is written
         store = load_credentials(path, must_exist=False)
         known = set(load_roster(project.content / "roster.yml").member_states)
         change(store, known)
@@ -197,7 +197,7 @@ def credentials_revoke(user: str, file: Path | None, project_dir: Path | None) -
 def credentials_list(file: Path | None) -> None:
     """List the credentials (user names, dates and guests' topics; never passwords)."""
     try:
-        store = load_credentials(credentials_path(file))
+        store = load_credentials(credentials_path(file, None))  # reads only
     except (CredentialError, ContentError) as error:
         raise click.ClickException(str(error)) from None
     for credential in store.all():

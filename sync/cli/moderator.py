@@ -232,7 +232,8 @@ def invite(
         reason=reason,
     )
     try:
-        store = None if reason else load_credentials(credentials_path(file), must_exist=False)
+        path = None if reason else credentials_path(file, project.root)  # before anything is written
+        store = None if path is None else load_credentials(path, must_exist=False)
         credential = record(project.content, project.languages(), store, invitation, today)
     except (InvitationError, CredentialError, ContentError) as error:
         raise click.ClickException(str(error)) from None
@@ -259,7 +260,7 @@ def invite_revoke(guest: str, topic_id: str, file: Path | None, project_dir: Pat
 
     project = _project(project_dir)
     try:
-        store = load_credentials(credentials_path(file), must_exist=False)
+        store = load_credentials(credentials_path(file, project.root), must_exist=False)
         ended = revoke(project.content, store, guest, topic_id, date.today())
     except (InvitationError, CredentialError, ContentError) as error:
         raise click.ClickException(str(error)) from None

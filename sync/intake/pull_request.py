@@ -163,7 +163,7 @@ def _held_back_table(held_back: list[HeldBack]) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("\r", " ").replace("\n", " ")
 
 
 def _link(text: str, url: str) -> str:

@@ -39,7 +39,7 @@ from sync.model.domain import (
     Topic,
     Translation,
 )
-from sync.model.fields import Fields, format_datetime
+from sync.model.fields import Fields, format_datetime, node_id_problem
 from sync.model.files import write_atomically
 from sync.model.roster import FAST_LOADER, load_categories, load_roster
 
@@ -157,7 +157,7 @@ def read_topic(folder: Path, known: Known) -> Topic:
     fields, body = originals.pop(TOPIC_FILE)
     topic = Topic(
         **_post_fields(fields, body, known),
-        title=fields.text("title"),
+        title=fields.line("title"),
         category=fields.choice("category", known.categories, "category"),
         week=fields.week("week"),
         proposed_by=fields.optional_choice("proposed_by", known.member_states, "member state"),
@@ -186,7 +186,7 @@ def read_proposals(folder: Path, known: Known) -> list[Proposal]:
         status = fields.optional_choice("status", [s.value for s in ProposalStatus], "status")
         proposal = Proposal(
             **_post_fields(fields, body, known),
-            title=fields.text("title"),
+            title=fields.line("title"),
             status=ProposalStatus(status or ProposalStatus.OPEN),
         )
         if proposal.id != stem:
@@ -257,7 +257,7 @@ def _post_fields(fields: Fields, body: str, known: Known) -> dict[str, Any]:
         raise fields.error("body", "is empty; expected the post's text below the front matter")
     return {
         "id": fields.text("id"),
-        "author": fields.text("author"),
+        "author": fields.line("author"),
         "language": fields.choice("language", known.languages, "language"),
         "date": fields.moment("date"),
         "body": body,
@@ -278,10 +278,10 @@ def _translations(files: list[tuple[Fields, str, str]], post: Post, titled: bool
         result[language] = Translation(
             language=language,
             body=body,
-            translator=fields.text("translator"),
+            translator=fields.line("translator"),
             date=fields.moment("date"),
             path=fields.path,
-            title=fields.text("title") if titled else None,
+            title=fields.line("title") if titled else None,
             outdated=fields.flag("outdated"),
         )
     return result
@@ -362,14 +362,43 @@ _Dumper.add_representer(
 )
 
 
+_TRANSLATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_=-]{0,99}\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?\.md")
+
+
+def post_path_problem(post: Post) -> str | None:
+    """Why `post.path` is not where the post belongs, or None: a topic's `topic.md` and its
+    replies' `<id>.md` in a folder of content/topics/, a proposal's `<id>.md` in
+    content/proposals/. A hostile id must not write anywhere else (content/pages/ is public)."""
+    if isinstance(post, Reply | Proposal) and (problem := node_id_problem(post.id)):
+        return problem
+    expected = f"{TOPIC_FILE}.md" if isinstance(post, Topic) else f"{post.id}.md"
+    if isinstance(post, Proposal):
+        return _placed(post.path, expected, "proposals", "content/proposals/")
+    return _placed(post.path, expected, "topics", "a topic folder of content/topics/")
+
+
+def _placed(path: Path, name: str, home: str, where: str) -> str | None:
+    folder = path.parent if home == "proposals" else path.parent.parent
+    if ".." in path.parts or path.name != name or folder.name != home or path.parent.name.startswith("."):
+        return f"would be written to {path}; expected {name} in {where}"
+    return None
+
+
 def write_post(post: Post) -> None:
-    """Write a post's original file (not its translations) to `post.path`."""
+    """Write a post's original file (not its translations) to `post.path`, if it belongs there."""
+    problem = post_path_problem(post)
+    if problem is not None:
+        raise ContentError(post.path, "id", problem)
     write_markdown(post.path, post_metadata(post), post.body)
 
 
 def write_translation(translation: Translation) -> None:
-    """Write one translation file to `translation.path`."""
-    write_markdown(translation.path, translation_metadata(translation), translation.body)
+    """Write one translation file to `translation.path`, beside the post it translates."""
+    path = translation.path
+    beside_post = path.parent.name == "proposals" or path.parent.parent.name == "topics"
+    if ".." in path.parts or not beside_post or not _TRANSLATION_NAME.fullmatch(path.name):
+        raise ContentError(path, None, "expected <post>.<language>.md beside the post it translates")
+    write_markdown(path, translation_metadata(translation), translation.body)
 
 
 def markdown_text(metadata: dict[str, Any], body: str) -> str:

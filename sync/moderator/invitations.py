@@ -22,11 +22,16 @@ import yaml
 from sync.model.content import load_forum
 from sync.model.credentials import Credential, Credentials, save_credentials
 from sync.model.domain import ContentError, Role
+from sync.model.fields import DESCRIPTION_LIMIT, LINE_LIMIT, plain_line
 from sync.model.files import write_atomically
 from sync.model.roster import read_yaml
 
 REGISTER = "invitations.yml"
 ROSTER = "roster.yml"
+
+
+# What the register says in words: each one line of plain text, shown to the moderator.
+PLAIN_FIELDS = ("guest", "name", "organization", "topic", "requested_by", "reason")
 
 
 class InvitationError(Exception):
@@ -65,9 +70,16 @@ def load_register(content: Path) -> list[Invitation]:
     if not isinstance(entries, list):
         raise ContentError(path, None, "expected a list of invitations")
     try:
-        return [Invitation(**entry) for entry in entries]
+        register = [Invitation(**entry) for entry in entries]
     except TypeError as error:
         raise ContentError(path, None, f"expected the fields of an invitation: {error}") from None
+    for number, invitation in enumerate(register, start=1):
+        for name in PLAIN_FIELDS:
+            value = getattr(invitation, name)
+            if value is not None:
+                limit = DESCRIPTION_LIMIT if name == "reason" else LINE_LIMIT
+                plain_line(path, f"[{number}].{name}", str(value), limit)
+    return register
 
 
 def save_register(content: Path, register: list[Invitation]) -> None:
@@ -91,6 +103,10 @@ def invite(
 ) -> Credential | None:
     """Record the request and decision; if accepted, add the guest to the roster and issue the
     credential (returned, with its password, to be given by a safe channel)."""
+    for option, value in [("--name", invitation.name), ("--organization", invitation.organization)]:
+        plain_line(option, None, value)
+    if invitation.reason is not None:
+        plain_line("--decline", None, invitation.reason, DESCRIPTION_LIMIT)
     forum = load_forum(content, languages)
     register = load_register(content)
     topic = forum.topic(invitation.topic)
