@@ -25,6 +25,11 @@ def run_digest(
     project: Project, week: str | None, site_url: str | None, preview: Path | None, send: bool
 ) -> None:
     """Write the week's digest in every language, and send it when asked."""
+    if send:  # secrets' files are checked before anything is written, previews included
+        try:
+            subscribers, credentials_file = subscribers_path(project), credentials_path(None, project.root)
+        except (SubscriberError, CredentialError) as error:
+            raise click.ClickException(str(error)) from None
     try:
         chosen = parse_week(week) if week else current_week(datetime.now(UTC).date())
         address = site_url or project.site_url()
@@ -46,8 +51,7 @@ def run_digest(
         return
     try:
         settings = SmtpSettings.from_environment()
-        subscribers = subscribers_path(project)
-        credentials = load_credentials(credentials_path(None, project.root))
+        credentials = load_credentials(credentials_file)
         reports = send_digest(project, forum, digest, address, subscribers, credentials, settings)
     except (MailError, SubscriberError, CredentialError, ContentError) as error:
         raise click.ClickException(str(error)) from None

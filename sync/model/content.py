@@ -39,8 +39,9 @@ from sync.model.domain import (
     Topic,
     Translation,
 )
-from sync.model.fields import Fields, format_datetime, node_id_problem
+from sync.model.fields import Fields, format_datetime
 from sync.model.files import write_atomically
+from sync.model.paths import check_lines, post_path_problem, translation_path_problem
 from sync.model.roster import FAST_LOADER, load_categories, load_roster
 
 TOPIC_FILE = "topic"
@@ -362,43 +363,25 @@ _Dumper.add_representer(
 )
 
 
-_TRANSLATION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_=-]{0,99}\.[a-z]{2,3}(?:-[A-Za-z0-9]+)?\.md")
-
-
-def post_path_problem(post: Post) -> str | None:
-    """Why `post.path` is not where the post belongs, or None: a topic's `topic.md` and its
-    replies' `<id>.md` in a folder of content/topics/, a proposal's `<id>.md` in
-    content/proposals/. A hostile id must not write anywhere else (content/pages/ is public)."""
-    if isinstance(post, Reply | Proposal) and (problem := node_id_problem(post.id)):
-        return problem
-    expected = f"{TOPIC_FILE}.md" if isinstance(post, Topic) else f"{post.id}.md"
-    if isinstance(post, Proposal):
-        return _placed(post.path, expected, "proposals", "content/proposals/")
-    return _placed(post.path, expected, "topics", "a topic folder of content/topics/")
-
-
-def _placed(path: Path, name: str, home: str, where: str) -> str | None:
-    folder = path.parent if home == "proposals" else path.parent.parent
-    if ".." in path.parts or path.name != name or folder.name != home or path.parent.name.startswith("."):
-        return f"would be written to {path}; expected {name} in {where}"
-    return None
-
-
 def write_post(post: Post) -> None:
     """Write a post's original file (not its translations) to `post.path`, if it belongs there."""
     problem = post_path_problem(post)
     if problem is not None:
         raise ContentError(post.path, "id", problem)
-    write_markdown(post.path, post_metadata(post), post.body)
+    metadata = post_metadata(post)
+    check_lines(post.path, metadata, ("title", "author"))
+    write_markdown(post.path, metadata, post.body)
 
 
 def write_translation(translation: Translation) -> None:
     """Write one translation file to `translation.path`, beside the post it translates."""
     path = translation.path
-    beside_post = path.parent.name == "proposals" or path.parent.parent.name == "topics"
-    if ".." in path.parts or not beside_post or not _TRANSLATION_NAME.fullmatch(path.name):
-        raise ContentError(path, None, "expected <post>.<language>.md beside the post it translates")
-    write_markdown(path, translation_metadata(translation), translation.body)
+    problem = translation_path_problem(path)
+    if problem is not None:
+        raise ContentError(path, None, problem)
+    metadata = translation_metadata(translation)
+    check_lines(path, metadata, ("title", "translator"))
+    write_markdown(path, metadata, translation.body)
 
 
 def markdown_text(metadata: dict[str, Any], body: str) -> str:
