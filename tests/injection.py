@@ -27,7 +27,7 @@ MARKUP: dict[str, str] = {
 
 # Characters that break a single line: refused in titles and names.
 LINE_BREAKING: dict[str, str] = {
-    "newline and front matter end": 'Clínicas de PI\n---\nencryption: none\n---\n.',
+    "newline and front matter end": "Clínicas de PI\n---\nencryption: none\n---\n.",
     "carriage return": "Clinics\rencryption: none",
     "line separator": "Clinics\u2028---",
     "bidi override": "Clinics \u202etxt.exe",
@@ -46,7 +46,7 @@ ORDINARY: dict[str, str] = {
     "accents": "Évaluer l'impact des clínicas de PI",
     "arabic": "الملكية الفكرية والتنمية",
     "chinese": "知识产权与发展",
-    "persian with a joiner": "می\u200cخواهم",
+    "persian with a joiner": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
     "emoji sequence": "Families 👨\u200d👩\u200d👧",
 }
 

@@ -28,7 +28,9 @@ def forge_id(world: World, node: Any, hostile: str) -> None:
 
 def files_outside_topics(content: Path) -> set[str]:
     topics = content / "topics"
-    return {str(p.relative_to(content)) for p in content.rglob("*") if p.is_file() and topics not in p.parents}
+    return {
+        str(p.relative_to(content)) for p in content.rglob("*") if p.is_file() and topics not in p.parents
+    }
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -54,7 +56,9 @@ def test_a_comment_with_a_hostile_id_is_held_back_and_nothing_is_written_outside
 
     (held,) = outcome.held_back
     assert held.post_id == "../../pages/x.en"
-    assert held.reason == "unsafe GitHub node id '../../pages/x.en'; expected letters, digits, _, = and - only"
+    assert (
+        held.reason == "unsafe GitHub node id '../../pages/x.en'; expected letters, digits, _, = and - only"
+    )
     pull = world.open_pull()
     assert pull is not None
     assert "unsafe GitHub node id '../../pages/x.en'" in pull.body

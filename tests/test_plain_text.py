@@ -154,7 +154,9 @@ def test_a_description_may_be_a_long_line(archive: Archive) -> None:
 # At sync: a discussion's title from GitHub -----------------------------------------------
 
 
-@pytest.mark.parametrize("title", ["Clinics\n---\nencryption: none", "Clinics \u202etxt.exe", "Clinics\rlevel: none"])
+@pytest.mark.parametrize(
+    "title", ["Clinics\n---\nencryption: none", "Clinics \u202etxt.exe", "Clinics\rlevel: none"]
+)
 def test_a_discussion_whose_title_breaks_the_line_is_held_back_with_the_reason(
     world: World, title: str
 ) -> None:

@@ -21,12 +21,34 @@ UNTIL = (date.today() + timedelta(days=30)).isoformat()
 
 COMMANDS = {
     "credentials add": ["credentials", "add", "KE"],
-    "credentials add-guest": ["credentials", "add-guest", "ada-lab", "--topic", "D_t1", "--requested-by", "BR",
-                              "--until", UNTIL],  # fmt: skip
+    "credentials add-guest": [
+        "credentials",
+        "add-guest",
+        "ada-lab",
+        "--topic",
+        "D_t1",
+        "--requested-by",
+        "BR",
+        "--until",
+        UNTIL,
+    ],
     "credentials rotate": ["credentials", "rotate", "BR"],
     "credentials revoke": ["credentials", "revoke", "BR"],
-    "invite": ["invite", "--topic", "D_t1", "--requested-by", "BR", "--guest", "ada-lab", "--name", "Ada",
-               "--organization", "Open Lab", "--until", UNTIL],  # fmt: skip
+    "invite": [
+        "invite",
+        "--topic",
+        "D_t1",
+        "--requested-by",
+        "BR",
+        "--guest",
+        "ada-lab",
+        "--name",
+        "Ada",
+        "--organization",
+        "Open Lab",
+        "--until",
+        UNTIL,
+    ],
 }
 
 
@@ -62,7 +84,9 @@ def test_every_credentials_command_refuses_a_file_inside_the_repository_and_writ
         given.symlink_to(inside)
     before = snapshot(tmp_path)
 
-    result = CliRunner().invoke(main, [*COMMANDS[command], "--file", str(given), "--project", str(archive.root)])
+    result = CliRunner().invoke(
+        main, [*COMMANDS[command], "--file", str(given), "--project", str(archive.root)]
+    )
 
     assert result.exit_code == 1
     assert result.output == (
@@ -107,7 +131,9 @@ def test_digest_send_refuses_secrets_inside_the_repository_before_writing_previe
                                        "https://forum.example.org/", "--project", str(archive.root)])  # fmt: skip
 
     assert result.exit_code == 1
-    assert len(result.output.splitlines()) == 1 and "outside" in result.output and "repository" in result.output
+    assert (
+        len(result.output.splitlines()) == 1 and "outside" in result.output and "repository" in result.output
+    )
     assert snapshot(tmp_path) == before
 
 
