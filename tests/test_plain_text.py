@@ -172,7 +172,8 @@ def test_a_discussion_whose_title_breaks_the_line_is_held_back_with_the_reason(
     assert fine.id not in held
     pull = world.open_pull()
     assert pull is not None and "title: expected one line of plain text" in pull.body
-    assert "\nencryption: none" not in pull.body
+    assert "\nencryption: none" not in pull.body and "\rlevel" not in pull.body
+    assert "\u202e" not in pull.body, "the moderator reads the table as it is stored"
     world.fake.merge_pull_request(pull.number)
     world.pull()
     assert [t.id for t in world.forum().topics] == [fine.id] and world.forum().proposals == []
