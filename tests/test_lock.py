@@ -9,7 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
-_ENTRY = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)", re.MULTILINE)
+_ENTRY = re.compile(
+    r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)((?:\s*\\\n\s*--hash=sha256:[0-9a-f]{64})+)", re.MULTILINE
+)
 
 
 def normal(name: str) -> str:
@@ -29,7 +31,9 @@ def locked() -> dict[str, tuple[str, list[str]]]:
 def pins(requirements: list[str]) -> dict[str, str]:
     found = {}
     for requirement in requirements:
-        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;]+)", requirement.strip())
+        match = re.fullmatch(
+            r"([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;]+)", requirement.strip()
+        )
         assert match, f"{requirement}: pin it with == in pyproject.toml"
         found[normal(match[1])] = match[2]
     return found

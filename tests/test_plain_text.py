@@ -140,6 +140,18 @@ def test_roster_and_category_names_are_one_line_or_refused_naming_the_entry(
     assert refused.value.expected.startswith("expected one line of plain text; found ")
 
 
+@pytest.mark.parametrize("category_id", ['x" onmouseover="alert(1)', "../pages", "Training", "a/b", ""])
+def test_a_category_id_is_a_slug_since_it_names_an_address(archive: Archive, category_id: str) -> None:
+    categories = yaml.safe_load((archive.content / "categories.yml").read_text(encoding="utf-8"))
+    categories["categories"][0]["id"] = category_id
+    archive.write_yaml("categories.yml", categories)
+
+    with pytest.raises(ContentError) as refused:
+        load_forum(archive.content, LANGUAGES)
+
+    assert refused.value.field == "categories[1].id"
+
+
 def test_a_description_may_be_a_long_line(archive: Archive) -> None:
     categories = yaml.safe_load((archive.content / "categories.yml").read_text(encoding="utf-8"))
     sentence = "Training of examiners, judges and officials in every region of the world. " * 5

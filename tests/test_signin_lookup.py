@@ -28,7 +28,12 @@ def name_hashes(names: set[str]) -> set[str]:
             for algorithm in ("md5", "sha1", "sha256", "sha512"):
                 digest = hashlib.new(algorithm, spelling.encode()).digest()
                 encoded = base64.b64encode(digest).decode()
-                found |= {digest.hex(), encoded, encoded.rstrip("="), base64.urlsafe_b64encode(digest).decode()}
+                found |= {
+                    digest.hex(),
+                    encoded,
+                    encoded.rstrip("="),
+                    base64.urlsafe_b64encode(digest).decode(),
+                }
     return found
 
 
@@ -87,4 +92,6 @@ def test_new_content_keys_relabel_every_entry_so_a_revocation_cannot_be_followed
     assert len(before) == 4 and len(after) == 3
     assert before.isdisjoint(after), "an entry kept its label: one could tell which credential went"
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert sign_in(home, "MX", passwords["MX"]) and sign_in(home, "KE", "q3ne-7wzv-k9tm-d2xh-f8pa-4cru") is None
+    assert (
+        sign_in(home, "MX", passwords["MX"]) and sign_in(home, "KE", "q3ne-7wzv-k9tm-d2xh-f8pa-4cru") is None
+    )

@@ -46,6 +46,8 @@ def plain_line_problem(text: str, limit: int = LINE_LIMIT) -> str | None:
     return None
 
 
+# A category's id, in addresses (categories/<id>/) and in links of every page.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 # GitHub's node ids (D_kwDO…, DC_kwDO…, and the older base64 ones) as the forum accepts them:
 # they become file names, so nothing that could climb out of a folder or hide a file.
 NODE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_=-]{0,99}")
@@ -105,6 +107,15 @@ class Fields:
         problem = plain_line_problem(value)
         if problem is not None:
             raise self.error(name, problem)
+        return value
+
+    def slug(self, name: str) -> str:
+        """A required id that names a folder and an address: lower-case letters, digits, -."""
+        value = self.text(name)
+        if not SLUG.fullmatch(value):
+            raise self.error(
+                name, f"expected lower-case letters, digits and - (such as ip-users), got {value!r}"
+            )
         return value
 
     def optional_line(self, name: str) -> str | None:

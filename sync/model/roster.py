@@ -48,14 +48,14 @@ def load_categories(path: Path, languages: Sequence[str]) -> dict[str, Category]
     categories: dict[str, Category] = {}
     for number, entry in enumerate(entries, start=1):
         fields = _entry(path, f"categories[{number}]", entry)
-        category_id = fields.line("id")
+        category_id = fields.slug("id")
         if category_id in categories:
             raise fields.error("id", f"expected a unique id; {category_id!r} appears twice")
         categories[category_id] = Category(
             id=category_id,
             names=fields.names("names", languages, required=True),
             descriptions=fields.names("descriptions", languages, required=False, limit=DESCRIPTION_LIMIT),
-            discussion_category=fields.optional_text("discussion_category") or category_id,
+            discussion_category=fields.optional_line("discussion_category") or category_id,
         )
     slugs = [category.discussion_slug for category in categories.values()]
     for slug in slugs:
