@@ -222,7 +222,7 @@ bodies = (
 )
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=bodies)
 def test_any_body_round_trips_through_a_file(tmp_path: Path, body: str) -> None:
     reply = Reply(
