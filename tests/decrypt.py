@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import re
 import zlib
@@ -33,19 +34,23 @@ def page_keystore(html: str) -> tuple[str, list[str]]:
 
 
 def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dict[str, str] | None:
-    """The keys a credential unlocks, from any encrypted page; None if it unlocks nothing."""
+    """The keys a credential unlocks, from any encrypted page; None if it unlocks nothing.
+
+    As the browser does (sync/site/signin.py): the keystore's first item gives the site's salt
+    and the nonce; one key derivation from the password, with a salt made of the site's salt and
+    the user name, then the entry whose id is that key's HMAC of the nonce."""
     _, entries = page_keystore(html)
-    user_hash = base64.b64encode(hashlib.sha256(quote(user.lower(), safe=_SAFE).encode()).digest()).decode()
+    head = next((entry for entry in entries if entry.startswith("forum-entries;")), None)
+    assert head is not None, "no forum-entries item in the page's keystore"
+    _, site_salt, nonce = head.split(";")
+    name = quote(user.lower(), safe=_SAFE).encode()
+    salt = hashlib.sha256(base64.b64decode(site_salt) + b"\0" + name).digest()[:16]
+    key = PBKDF2(quote(password, safe=_SAFE), salt, 32, count=iterations, hmac_hash_module=SHA256)
+    id_key = hashlib.sha256(b"entry-id:" + key).digest()
+    wanted = base64.b64encode(hmac.new(id_key, nonce.encode(), hashlib.sha256).digest()).decode()
     for entry in entries:
         parts = entry.split(";")
-        if len(parts) == 4 and parts[3] == user_hash:
-            key = PBKDF2(
-                quote(password, safe=_SAFE),
-                base64.b64decode(parts[2]),
-                32,
-                count=iterations,
-                hmac_hash_module=SHA256,
-            )
+        if len(parts) == 3 and parts[2] == wanted:
             try:
                 return json.loads(_aes(key, parts[0], parts[1]).decode())
             except ValueError:

@@ -177,8 +177,11 @@ def test_a_site_built_by_mkdocs_alone_is_never_copied_from(forum: Archive) -> No
 def test_kept_keys_serve_only_for_the_same_credentials_and_for_a_week() -> None:
     today = date(2026, 11, 25)
     levels = {"forum": {"id": "1", "key": b"k"}}
-    kept = {"credentials": "c", "since": "2026-11-20", "levels": {"forum": ["1", "6b"]}}
+    kept = {"credentials": "c", "since": "2026-11-20", "levels": {"forum": ["1", "6b"]}, "entry_nonce": "n"}
     assert _still_usable(kept, "c", levels, today)
+    # Kept by a build from before key entries were labelled by the password (by the user
+    # name's hash): its pages must not be copied, so its keys serve no more.
+    assert not _still_usable({k: v for k, v in kept.items() if k != "entry_nonce"}, "c", levels, today)
     assert not _still_usable(kept, "other credentials", levels, today)
     assert not _still_usable(kept, "c", {**levels, "topic-x": {"id": "2", "key": b"g"}}, today)
     old = {**kept, "since": (today - timedelta(days=CONTENT_KEY_DAYS)).isoformat()}

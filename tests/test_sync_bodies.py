@@ -240,7 +240,7 @@ def test_any_body_that_is_kept_reads_back_as_written(text: str) -> None:
             language="en",
             date=datetime(2026, 10, 5, tzinfo=UTC),
             body=body,
-            path=Path(folder) / "DC_x.md",
+            path=Path(folder) / "topics" / "2026-w40-x" / "DC_x.md",
         )
         write_post(reply)
         assert read_file(reply.path)[1] == body

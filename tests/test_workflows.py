@@ -132,3 +132,53 @@ def test_weekly_sends_the_digest_after_the_topics_are_published() -> None:
     assert "forum digest --send" in run
     assert "git add content/digests-sent.yml" in run
     assert 'FORUM_SUBSCRIBERS="$secrets_dir/subscribers.yml"' in run, "addresses stay outside the checkout"
+
+
+def steps(path: Path) -> list[tuple[str, dict]]:
+    """Every step of a workflow, with its job's name."""
+    return [(name, step) for name, job in workflow(path.name)["jobs"].items() for step in job["steps"]]
+
+
+INSTALLS = re.compile(r"\b(pip3? install|npm (install|ci)|uv pip|pipx|python3? -m pip)\b")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_step_that_holds_a_secret_installs_packages(path: Path) -> None:
+    for job, step in steps(path):
+        secret = any("secrets." in str(value) for value in (step.get("env") or {}).values())
+        if secret:
+            assert not INSTALLS.search(step.get("run", "")), f"{path.name} {job}: {step.get('name')}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_packages_come_from_the_lock_file_with_their_hashes(path: Path) -> None:
+    installs = [line.strip() for _, step in steps(path) for line in step.get("run", "").splitlines()
+                if INSTALLS.search(line)]  # fmt: skip
+    assert installs, f"{path.name} installs the forum"
+    for line in installs:
+        locked = "--require-hashes --no-deps -r requirements.lock" in line
+        the_forum = line.endswith("pip install --no-deps --no-build-isolation -e .")
+        assert locked or the_forum, f"{path.name}: {line}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkouts_keep_no_token_in_git_config(path: Path) -> None:
+    checkouts = [step for _, step in steps(path) if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts
+    for step in checkouts:
+        assert step["with"]["persist-credentials"] is False
+        assert "token" not in step["with"], "the token goes to the step that pushes, not to the checkout"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_the_sync_token_reaches_git_only_in_the_steps_that_push(path: Path) -> None:
+    for job, step in steps(path):
+        run = step.get("run", "")
+        pushes = "git push" in run or "forum sync" in run
+        token = (step.get("env") or {}).get("GITHUB_TOKEN")
+        assert pushes == (token == "${{ secrets.FORUM_SYNC_TOKEN }}"), (
+            f"{path.name} {job}: {step.get('name')}"
+        )
+        if pushes:
+            assert 'git config --local "http.$GITHUB_SERVER_URL/.extraheader"' in run
+            assert "trap 'git config --local --unset-all" in run, "and taken back when the step ends"

@@ -26,6 +26,9 @@ def run_digest(
     project: Project, week: str | None, site_url: str | None, preview: Path | None, send: bool
 ) -> None:
     """Write the week's digest in every language, and send it when asked."""
+    if send:  # secrets' files are checked before anything is written, previews included
+        with one_line():
+            subscribers, credentials_file = subscribers_path(project), credentials_path(None, project.root)
     with one_line():
         chosen = _week(week) if week else week_of(datetime.now(UTC).date())
         address = site_url or project.site_url()
@@ -45,8 +48,7 @@ def run_digest(
         return
     with one_line():
         settings = SmtpSettings.from_environment()
-        subscribers = subscribers_path(project)
-        credentials = load_credentials(credentials_path())
+        credentials = load_credentials(credentials_file)
         reports = send_digest(project, forum, digest, address, subscribers, credentials, settings)
     failed = 0
     for report in reports:

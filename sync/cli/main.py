@@ -113,8 +113,8 @@ def _change_credentials(
 ) -> None:
     """Load the file, apply a change, save it whole and atomically; nothing is written on error."""
     with one_line():
-        path = credentials_path(file)
         project = _project(project_dir)
+        path = credentials_path(file, project.root)  # refused here, before anything is written
         store = load_credentials(path, must_exist=False)
         known = set(load_roster(project.content / "roster.yml").member_states)
         change(store, known)
@@ -189,7 +189,7 @@ def credentials_revoke(user: str, file: Path | None, project_dir: Path | None) -
 def credentials_list(file: Path | None) -> None:
     """List the credentials (user names, dates and guests' topics; never passwords)."""
     with one_line():
-        store = load_credentials(credentials_path(file))
+        store = load_credentials(credentials_path(file, None))  # reads only
     for credential in store.all():
         if credential.is_guest:
             until = credential.until.isoformat() if credential.until else "?"

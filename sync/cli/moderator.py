@@ -229,7 +229,8 @@ def invite(
         reason=reason,
     )
     with one_line():
-        store = None if reason else load_credentials(credentials_path(file), must_exist=False)
+        path = None if reason else credentials_path(file, project.root)  # before anything is written
+        store = None if path is None else load_credentials(path, must_exist=False)
         credential = record(project.content, project.languages(), store, invitation, today)
     if credential is None:
         click.echo(f"Declined @{guest} for topic {topic_id}, recorded in content/invitations.yml.")
@@ -257,7 +258,7 @@ def invite_revoke(guest: str, topic_id: str, file: Path | None, project_dir: Pat
 
     project = _project(project_dir)
     with one_line():
-        store = load_credentials(credentials_path(file), must_exist=False)
+        store = load_credentials(credentials_path(file, project.root), must_exist=False)
         ended = revoke(project.content, store, guest, topic_id, date.today())
     click.echo(f"Revoked @{ended.guest}'s invitation to {ended.topic}; commit content/ and rebuild.")
 

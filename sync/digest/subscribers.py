@@ -28,7 +28,7 @@ import yaml
 from sync.digest.mail import SmtpSettings, deliver
 from sync.digest.message import Digest, message
 from sync.model.config import Project
-from sync.model.credentials import Credentials
+from sync.model.credentials import Credentials, inside_repository
 from sync.model.domain import Forum
 from sync.model.errors import ForumError
 from sync.model.files import write_atomically
@@ -55,7 +55,7 @@ def subscribers_path(project: Project, explicit: Path | None = None) -> Path:
     named = explicit or (Path(os.environ[ENVIRONMENT]) if os.environ.get(ENVIRONMENT) else None)
     if named is None:
         raise SubscriberError(f"no subscribers file: set {ENVIRONMENT} to its path (outside the repository)")
-    if named.resolve().is_relative_to(project.root.resolve()):
+    if inside_repository(named, project.root):
         raise SubscriberError(f"{named}: the subscribers file must be outside the repository")
     return named
 

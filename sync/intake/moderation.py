@@ -47,6 +47,7 @@ from sync.model.domain import (
     Roster,
     Topic,
 )
+from sync.model.fields import node_id_problem, plain_line_problem
 from sync.model.folders import new_topic_folder
 from sync.model.tombstones import erased_ids
 
@@ -114,6 +115,10 @@ def import_discussions(content: Path, fetched: Fetched, rules: Rules, forum: For
     proposals = {proposal.id: proposal for proposal in forum.proposals}
     erased = erased_ids(content)  # posts erased at someone's request are never brought back
     for discussion in fetched.discussions:
+        if (problem := node_id_problem(discussion.id)) is not None:
+            # Its id would name files in content/: nothing of it is read further.
+            _hold(report, discussion, None, problem)
+            continue
         if discussion.id in erased:
             continue
         discussion = forget_erased(discussion, erased)
@@ -182,6 +187,12 @@ def _proposal_verdict(discussion: Discussion, rules: Rules) -> Person | str:
     return verdict
 
 
+def _title_problem(title: str) -> str | None:
+    """Why a discussion's title cannot be a topic's or proposal's title, or None."""
+    problem = plain_line_problem(title.strip())
+    return None if problem is None else f"title: {problem}"
+
+
 def _body(raw: str) -> tuple[str, str | None]:
     """The body as it will be kept, or why there is nothing to keep."""
     body = normal_body(sanitize_body(raw))
@@ -203,7 +214,7 @@ def _sync_topic(
 ) -> None:
     verdict = _topic_verdict(discussion, rules)
     body, empty = _body(discussion.body)
-    reason = verdict if isinstance(verdict, str) else empty
+    reason = verdict if isinstance(verdict, str) else empty or _title_problem(discussion.title)
     if reason and existing is None:
         waiting = sum(1 for _ in discussion.posts())
         _hold(report, discussion, None, reason + (f" ({waiting} comments wait with it)" if waiting else ""))
@@ -264,6 +275,9 @@ def _sync_replies(
     accepted: list[tuple[DiscussionComment, Person, str]] = []
     kept: set[str] = set()  # the ids of replies in content/ once this sync is done
     for comment in comments:
+        if (problem := node_id_problem(comment.id)) is not None:
+            _hold(report, discussion, comment, problem)  # its id would name a file
+            continue
         old = existing.get(comment.id)
         if comment.deleted_at is not None or comment.is_minimized:
             if old is not None:
@@ -327,9 +341,10 @@ def _sync_proposal(
     """A topic proposal; comments on it are discussion among delegates, not imported."""
     verdict = _proposal_verdict(discussion, rules)
     body, empty = _body(discussion.body)
-    reason = verdict if isinstance(verdict, str) else empty
+    reason = verdict if isinstance(verdict, str) else empty or _title_problem(discussion.title)
     if reason is not None or not isinstance(verdict, Person):
-        if existing is None or body != existing.body:
+        changed = existing is None or body != existing.body or discussion.title.strip() != existing.title
+        if changed:
             _hold(report, discussion, None, str(reason) if existing is None else f"edit held back: {reason}")
         return
     proposal = Proposal(

@@ -7,6 +7,7 @@ added then removed again before the merge does not show at all.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -162,8 +163,14 @@ def _held_back_table(held_back: list[HeldBack]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Line breaks, control and format characters (a bidi override would reorder what the
+# moderator reads) in a title or reason shown in the pull request's tables.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+    visible = _INVISIBLE.sub(lambda m: " " if m[0] in "\r\n\t\u2028\u2029" else "\ufffd", text)
+    return visible.replace("|", "\\|").replace("<", "&lt;")
 
 
 def _link(text: str, url: str) -> str:

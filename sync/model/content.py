@@ -42,6 +42,7 @@ from sync.model.domain import (
 )
 from sync.model.fields import Fields
 from sync.model.files import write_atomically
+from sync.model.paths import check_lines, post_path_problem, translation_path_problem
 from sync.model.roster import FAST_LOADER, load_categories, load_roster
 
 TOPIC_FILE = "topic"
@@ -158,7 +159,7 @@ def read_topic(folder: Path, known: Known) -> Topic:
     fields, body = originals.pop(TOPIC_FILE)
     topic = Topic(
         **_post_fields(fields, body, known),
-        title=fields.text("title"),
+        title=fields.line("title"),
         category=fields.choice("category", known.categories, "category"),
         week=fields.week("week"),
         proposed_by=fields.optional_choice("proposed_by", known.member_states, "member state"),
@@ -187,7 +188,7 @@ def read_proposals(folder: Path, known: Known) -> list[Proposal]:
         status = fields.optional_choice("status", [s.value for s in ProposalStatus], "status")
         proposal = Proposal(
             **_post_fields(fields, body, known),
-            title=fields.text("title"),
+            title=fields.line("title"),
             status=ProposalStatus(status or ProposalStatus.OPEN),
         )
         if proposal.id != stem:
@@ -258,7 +259,7 @@ def _post_fields(fields: Fields, body: str, known: Known) -> dict[str, Any]:
         raise fields.error("body", "is empty; expected the post's text below the front matter")
     return {
         "id": fields.text("id"),
-        "author": fields.text("author"),
+        "author": fields.line("author"),
         "language": fields.choice("language", known.languages, "language"),
         "date": fields.moment("date"),
         "body": body,
@@ -279,10 +280,10 @@ def _translations(files: list[tuple[Fields, str, str]], post: Post, titled: bool
         result[language] = Translation(
             language=language,
             body=body,
-            translator=fields.text("translator"),
+            translator=fields.line("translator"),
             date=fields.moment("date"),
             path=fields.path,
-            title=fields.text("title") if titled else None,
+            title=fields.line("title") if titled else None,
             outdated=fields.flag("outdated"),
         )
     return result
@@ -364,13 +365,24 @@ _Dumper.add_representer(
 
 
 def write_post(post: Post) -> None:
-    """Write a post's original file (not its translations) to `post.path`."""
-    write_markdown(post.path, post_metadata(post), post.body)
+    """Write a post's original file (not its translations) to `post.path`, if it belongs there."""
+    problem = post_path_problem(post)
+    if problem is not None:
+        raise ContentError(post.path, "id", problem)
+    metadata = post_metadata(post)
+    check_lines(post.path, metadata, ("title", "author"))
+    write_markdown(post.path, metadata, post.body)
 
 
 def write_translation(translation: Translation) -> None:
-    """Write one translation file to `translation.path`."""
-    write_markdown(translation.path, translation_metadata(translation), translation.body)
+    """Write one translation file to `translation.path`, beside the post it translates."""
+    path = translation.path
+    problem = translation_path_problem(path)
+    if problem is not None:
+        raise ContentError(path, None, problem)
+    metadata = translation_metadata(translation)
+    check_lines(path, metadata, ("title", "translator"))
+    write_markdown(path, metadata, translation.body)
 
 
 def markdown_text(metadata: dict[str, Any], body: str) -> str:

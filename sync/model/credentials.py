@@ -134,17 +134,36 @@ def _user(credential: Credential) -> str:
     return credential.user.lower()
 
 
-def credentials_path(explicit: Path | None = None) -> Path:
-    """The credentials file: the given path, else $FORUM_CREDENTIALS."""
-    if explicit is not None:
-        return explicit
-    named = os.environ.get(ENVIRONMENT)
-    if not named:
+def repository_of(project_root: Path) -> Path:
+    """The repository holding the forum checkout: the nearest folder at or above it with a
+    `.git` (a folder, or a file in a worktree); the checkout itself if there is none."""
+    start = project_root.resolve()
+    return next((folder for folder in [start, *start.parents] if (folder / ".git").exists()), start)
+
+
+def inside_repository(path: Path, project_root: Path) -> bool:
+    """True if `path` (symbolic links followed) lies in the repository of the checkout
+    `project_root`: a secret there could be committed (`git add content`) or published."""
+    return path.resolve().is_relative_to(repository_of(project_root))
+
+
+def credentials_path(explicit: Path | None, repository: Path | None) -> Path:
+    """The credentials file: the given path, else $FORUM_CREDENTIALS; refused before anything
+    is written if it lies inside the repository of the checkout `repository` (None: a command
+    that only reads it and has no checkout)."""
+    named = explicit if explicit is not None else Path(os.environ.get(ENVIRONMENT) or "")
+    if explicit is None and not os.environ.get(ENVIRONMENT):
         raise CredentialError(
             f"no credentials file: set {ENVIRONMENT} to its path (outside the repository), "
             f"or use {given('demo', 'a demo build')} for the demo credentials"
         )
-    return Path(named)
+    if repository is not None and inside_repository(named, repository):
+        # Passwords and the keys derived from them must never be committed or published.
+        raise CredentialError(
+            f"the credentials file {named.resolve()} is inside the repository; keep it outside "
+            f"(e.g. ~/.config/wipo-forum/credentials.yml) and set {ENVIRONMENT} to it"
+        )
+    return named
 
 
 def load_credentials(path: Path, must_exist: bool = True) -> Credentials:

@@ -12,10 +12,13 @@ from pathlib import Path
 import yaml
 
 from sync.model.domain import ContentError
+from sync.model.fields import DESCRIPTION_LIMIT, LINE_LIMIT, plain_line
 from sync.model.files import write_atomically
 from sync.model.roster import read_yaml
 
 REGISTER = "invitations.yml"
+# What the register says in words: each one line of plain text, shown to the moderator.
+PLAIN_FIELDS = ("guest", "name", "organization", "topic", "requested_by", "reason")
 
 
 @dataclass
@@ -49,9 +52,16 @@ def load_register(content: Path) -> list[Invitation]:
     if not isinstance(entries, list):
         raise ContentError(path, None, "expected a list of invitations")
     try:
-        return [Invitation(**entry) for entry in entries]
+        register = [Invitation(**entry) for entry in entries]
     except TypeError as error:
         raise ContentError(path, None, f"expected the fields of an invitation: {error}") from None
+    for number, invitation in enumerate(register, start=1):
+        for name in PLAIN_FIELDS:
+            value = getattr(invitation, name)
+            if value is not None:
+                limit = DESCRIPTION_LIMIT if name == "reason" else LINE_LIMIT
+                plain_line(path, f"[{number}].{name}", str(value), limit)
+    return register
 
 
 def save_register(content: Path, register: list[Invitation]) -> None:

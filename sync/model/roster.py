@@ -14,7 +14,7 @@ import yaml
 from babel import Locale
 
 from sync.model.domain import Category, ContentError, MemberState, Person, Role, Roster
-from sync.model.fields import Fields
+from sync.model.fields import DESCRIPTION_LIMIT, Fields
 
 # ISO 3166 alpha-2 codes as CLDR knows them. Numeric codes are UN M.49 regions, and these
 # letter codes are groupings or placeholders, not states.
@@ -48,14 +48,14 @@ def load_categories(path: Path, languages: Sequence[str]) -> dict[str, Category]
     categories: dict[str, Category] = {}
     for number, entry in enumerate(entries, start=1):
         fields = _entry(path, f"categories[{number}]", entry)
-        category_id = fields.text("id")
+        category_id = fields.slug("id")
         if category_id in categories:
             raise fields.error("id", f"expected a unique id; {category_id!r} appears twice")
         categories[category_id] = Category(
             id=category_id,
             names=fields.names("names", languages, required=True),
-            descriptions=fields.names("descriptions", languages, required=False),
-            discussion_category=fields.optional_text("discussion_category") or category_id,
+            descriptions=fields.names("descriptions", languages, required=False, limit=DESCRIPTION_LIMIT),
+            discussion_category=fields.optional_line("discussion_category") or category_id,
         )
     slugs = [category.discussion_slug for category in categories.values()]
     for slug in slugs:
@@ -130,8 +130,8 @@ class _Entry(Fields):
 def _person(path: Path, where: str, entry: Any, role: Role, member_state: str | None = None) -> Person:
     fields = _entry(path, where, entry)
     return Person(
-        login=fields.text("login"),
-        name=fields.text("name"),
+        login=fields.line("login"),
+        name=fields.line("name"),
         role=role,
         member_state=member_state,
     )
@@ -140,10 +140,10 @@ def _person(path: Path, where: str, entry: Any, role: Role, member_state: str | 
 def _guest(path: Path, where: str, entry: Any, member_states: frozenset[str]) -> Person:
     fields = _entry(path, where, entry)
     return Person(
-        login=fields.text("login"),
-        name=fields.text("name"),
+        login=fields.line("login"),
+        name=fields.line("name"),
         role=Role.GUEST,
-        organization=fields.text("organization"),
+        organization=fields.line("organization"),
         topic=fields.text("topic"),
         requested_by=fields.choice("requested_by", member_states, "member state"),
         until=fields.day("until"),

@@ -23,6 +23,7 @@ from sync.model.content import load_forum
 from sync.model.credentials import Credential, Credentials, save_credentials
 from sync.model.domain import Role
 from sync.model.errors import ForumError, given
+from sync.model.fields import DESCRIPTION_LIMIT, plain_line
 from sync.model.files import write_atomically
 from sync.model.register import REGISTER, Invitation, load_register, save_register
 from sync.model.roster import read_yaml
@@ -46,6 +47,10 @@ def invite(
 ) -> Credential | None:
     """Record the request and decision; if accepted, add the guest to the roster and issue the
     credential (returned, with its password, to be given by a safe channel)."""
+    for option, value in [("name", invitation.name), ("organization", invitation.organization)]:
+        plain_line(given(option), None, value)
+    if invitation.reason is not None:
+        plain_line(given("reason", "the reason"), None, invitation.reason, DESCRIPTION_LIMIT)
     forum = load_forum(content, languages)
     register = load_register(content)
     topic = forum.topic(invitation.topic)

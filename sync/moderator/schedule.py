@@ -26,6 +26,7 @@ from sync.model.content import load_forum, normal_body, write_post, write_transl
 from sync.model.dates import WEEK, parse_week, week_of
 from sync.model.domain import ContentError, Forum, Topic, Translation
 from sync.model.errors import ForumError, given
+from sync.model.fields import plain_line
 from sync.model.files import write_atomically
 from sync.model.folders import new_topic_folder
 from sync.model.roster import read_yaml
@@ -129,9 +130,25 @@ def validate(planned: PlannedTopic, forum: Forum, schedule: list[PlannedTopic], 
     for language, text in planned.translations.items():
         if not text.get("title", "").strip() or not text.get("body", "").strip():
             raise ScheduleError(f"the translation into {language} needs a title and a body")
+    check_titles(planned)
     titles = [t.title for t in forum.topics] + [p.title for p in schedule if not p.published]
     if planned.title.strip() in titles:
         raise ScheduleError(f"a topic titled {planned.title!r} is already open or planned")
+
+
+def check_titles(planned: PlannedTopic, schedule: Path | None = None) -> None:
+    """ContentError unless the title and every translated title are one line of plain text,
+    naming the option the moderator gave, or the field of the schedule file."""
+    if schedule is None:
+        plain_line(given("title"), None, planned.title.strip())
+    else:
+        plain_line(schedule, "title", planned.title.strip())
+    for language, text in planned.translations.items():
+        title = text.get("title", "").strip()
+        if schedule is None:
+            plain_line(f"{given('translation')} {language}", None, title)
+        else:
+            plain_line(schedule, f"translations.{language}.title", title)
 
 
 def missing_languages(planned: PlannedTopic, languages: tuple[str, ...]) -> list[str]:
@@ -176,6 +193,8 @@ def publish_due(content: Path, languages: tuple[str, ...], client: GitHubClient,
 
 def _publish(content: Path, forum: Forum, planned: PlannedTopic, client: GitHubClient) -> Topic:
     """createDiscussion in the category's GitHub category, then topic.md and translations."""
+    # The schedule may have been edited by hand since the topic was planned.
+    check_titles(planned, content / SCHEDULE)
     category = forum.categories.get(planned.category)
     if category is None:
         raise ScheduleError(f"planned topic {planned.title!r}: unknown category {planned.category!r}")

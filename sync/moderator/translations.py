@@ -122,7 +122,7 @@ def _check(path: Path, posts: dict[str, Post], forum: Forum, now: datetime) -> t
         raise ContentError(path, "language", f"the post is written in {language} already")
     if fields.text("source") != fingerprint(post):
         raise ContentError(path, "source", "the original was edited since the export; export it again")
-    translator = fields.optional_text("translator")
+    translator = fields.optional_line("translator")
     if not translator:
         raise ContentError(path, "translator", "is empty; the translator signs the translation")
     if body.strip() == post.body.strip():
@@ -134,6 +134,6 @@ def _check(path: Path, posts: dict[str, Post], forum: Forum, now: datetime) -> t
         translator=translator,
         date=now,
         path=post.path.with_name(f"{post.path.stem}.{language}.md"),
-        title=fields.text("title") if titled else None,
+        title=fields.line("title") if titled else None,
     )
     return post, translation

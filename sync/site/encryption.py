@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from Crypto.Cipher import AES
 from Crypto.Random import get_random_bytes
 from Crypto.Util.Padding import pad
@@ -47,11 +48,16 @@ from encryptcontent import plugin as upstream
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from sync.model.files import write_atomically
+from sync.site import signin
+
 NAME = "forum/encryptcontent"
 # How long content keys are kept while the credentials stay the same: a key copied out of a
 # reader's browser opens new pages for a week at most.
 CONTENT_KEY_DAYS = 7
 _KEPT_KEYS = "forum_content_keys"  # their entry in encryptcontent's (secret) cache file
+_ENTRY_SALT = "forum_entry_salt"  # the site's salt of key entries, kept with the derived keys
+_HEADER_ITEM = 1  # the keystore item naming salt and nonce (not a user name, so never a credential)
 
 # Upstream renders the sign-in form with `Template(source)` for every page, compiling the
 # same template each time; the same source now gives the same compiled template.
@@ -143,6 +149,7 @@ def _still_usable(kept: Any, credentials: str, levels: dict[str, dict[str, Any]]
             kept["credentials"] == credentials
             and 0 <= age < CONTENT_KEY_DAYS
             and set(kept["levels"]) == set(levels)
+            and isinstance(kept.get("entry_nonce"), str)  # older builds labelled entries by user name
             and all(kept["levels"][level][0] == entry["id"] for level, entry in levels.items())
         )
     except (TypeError, KeyError, ValueError):
@@ -190,9 +197,40 @@ class ForumEncryption(upstream.encryptContentPlugin):
             # pages before they are encrypted, or the encrypted index stays empty.
             raise PluginError(f"mkdocs.yml: put the search plugin before {NAME} in plugins")
         config = super().on_config(config, **kwargs)
+        if not self.config["webcrypto"]:
+            raise PluginError(f"mkdocs.yml: {NAME} signs in with WebCrypto only; remove webcrypto: false")
+        if signin.LOOKUP_JS not in self.setup["js_template"]:
+            self.setup["js_template"] = signin.patch_decrypt_script(self.setup["js_template"])
         if "forum_keys" not in self.setup:  # static-i18n calls on_config once per language
             self._keep_content_keys(date.today())
         return config
+
+    def __encrypt_keys_from_keystore__(self, index: Any, plaintext_length: int = -1) -> tuple[str, ...]:
+        """A credential's key entry, labelled so that only its password finds it (sync.site.signin);
+        upstream's label was the user name's SHA-256."""
+        user, password = index
+        if not isinstance(user, str):  # a password without a user name: not the forum's levels
+            raise PluginError("the forum's levels open with a user name and a password")
+        cache = self.setup["cache"]
+        salt = signin.user_salt(cache.setdefault(_ENTRY_SALT, signin.new_secret()), user)
+        password_hash = hashlib.sha256(password.encode()).hexdigest()
+        kept = str(cache["userpass"].get(user) or "").split(";")
+        if len(kept) == 3 and kept[1] == salt.hex() and kept[2] == password_hash:
+            key = bytes.fromhex(kept[0])
+        else:
+            key = signin.derive_key(password, salt, self.setup["kdf_iterations"])
+            cache["userpass"][user] = f"{key.hex()};{salt.hex()};{password_hash}"
+        spied_on, secret = self.__get_entropy_from_password__(password)
+        for name, bits in (("min_enttropy_spied_on", spied_on), ("min_enttropy_secret", secret)):
+            if self.setup.get(name, 0) == 0 or bits < self.setup[name]:
+                self.setup[name] = bits  # upstream's names: the build warns about weak passwords
+        entry = signin.encrypt_entry(self.setup["keystore"][index], key, self.entry_nonce, plaintext_length)
+        return tuple(entry.split(";"))
+
+    @property
+    def entry_nonce(self) -> str:
+        """What this build's key entries are labelled with, drawn with the content keys."""
+        return self.setup["cache"][_KEPT_KEYS]["entry_nonce"]
 
     @property
     def keys_id(self) -> str:
@@ -222,8 +260,12 @@ class ForumEncryption(upstream.encryptContentPlugin):
                 "credentials": credentials,
                 "since": today.isoformat(),
                 "levels": {level: [entry["id"], entry["key"].hex()] for level, entry in levels.items()},
+                "entry_nonce": signin.new_secret(),
             }
             self.setup["cache"][_KEPT_KEYS] = kept
+        # The first item of every page's keystore: how the browser finds its entry.
+        site_salt = self.setup["cache"].setdefault(_ENTRY_SALT, signin.new_secret())
+        self.setup["keystore_userpass"][(_HEADER_ITEM, "")] = signin.header(site_salt, kept["entry_nonce"])
         self.setup["forum_keys"] = hashlib.sha256(f"{credentials} {kept['since']}".encode()).hexdigest()
 
     def carry_search_entries(self, previous_folder: Path, pages: list[str]) -> None:
@@ -261,6 +303,19 @@ class ForumEncryption(upstream.encryptContentPlugin):
 
     @event_priority(-200)  # as upstream: after the search plugin wrote its index
     def on_post_build(self, config: Any, **kwargs: Any) -> None:
+        # Upstream writes its cache of derived keys with open(), readable by everyone (0644);
+        # it holds every credential's derived key and the kept content keys: written here
+        # instead, atomically and readable by its owner only, like the credentials file.
+        cache_file = self.setup.pop("cache_file", None)
+        try:
+            self._post_build(config, **kwargs)
+        finally:
+            if cache_file is not None:
+                self.setup["cache_file"] = cache_file
+        if cache_file is not None:
+            write_atomically(Path(cache_file), yaml.safe_dump(self.setup["cache"]), private=True)
+
+    def _post_build(self, config: Any, **kwargs: Any) -> None:
         if not (self.setup["search_plugin_found"] and self.config["search_index"] == "dynamically"):
             return super().on_post_build(config, **kwargs)
         if not getattr(config["plugins"].get("i18n"), "building", False):

@@ -95,10 +95,7 @@ def protection_for_build(forum: Forum, project_root: Path, today: date | None = 
     if os.environ.get(DEMO_ENVIRONMENT) == "1":
         cache = Path(tempfile.gettempdir()) / "wipo-forum-demo.kdf-cache"
         return plan(forum, demo_credentials(forum, today), cache, demo=True)
-    path = credentials_path().resolve()
-    if path.is_relative_to(project_root.resolve()):
-        # Passwords and the keys derived from them must never be committed or published.
-        raise CredentialError(f"the credentials file {path} is inside the repository; keep it outside")
+    path = credentials_path(None, project_root).resolve()
     admitted = load_credentials(path).admitted(today)
     return plan(forum, admitted, path.with_name(path.name + ".kdf-cache"), demo=False)
 
