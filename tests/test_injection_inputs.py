@@ -20,13 +20,14 @@ from syncworld import World
 from sync.cli.main import main
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import load_forum, normal_body, read_file
+from sync.model.dates import week_of
 from sync.model.domain import ContentError
-from sync.moderator.schedule import current_week, plain_text
+from sync.moderator.schedule import plain_text
 
 pytest_plugins = ["syncfixtures"]
 
 LANGUAGES = ("en", "fr", "es")
-NEXT_WEEK = current_week(date.today() + timedelta(weeks=1))
+NEXT_WEEK = week_of(date.today() + timedelta(weeks=1)).code
 UNTIL = (date.today() + timedelta(days=30)).isoformat()
 REFUSED = {*LINE_BREAKING, "long"}  # what a single line of plain text may not hold
 TOPIC_KEYS = {"id", "title", "category", "week", "author", "language", "date", "url"}

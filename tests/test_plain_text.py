@@ -15,14 +15,14 @@ from syncworld import World
 
 from sync.cli.main import main
 from sync.model.content import load_forum, read_file
+from sync.model.dates import week_of
 from sync.model.domain import ContentError
 from sync.model.fields import plain_line, plain_line_problem
-from sync.moderator.schedule import current_week
 
 pytest_plugins = ["syncfixtures"]
 
 LANGUAGES = ("en", "fr", "es")
-NEXT_WEEK = current_week(date.today() + timedelta(weeks=1))
+NEXT_WEEK = week_of(date.today() + timedelta(weeks=1)).code
 UNTIL = (date.today() + timedelta(days=30)).isoformat()
 
 
