@@ -83,8 +83,9 @@ def read_rooms(client: GitHubClient, content: Path, fetched: Fetched, today: dat
         discussion = fetch_discussion(client, room.discussion)
         if discussion is None:
             raise GitHubError(
-                f"the room {room.repository} of @{room.guest} has lost its discussion {room.discussion}; "
-                "if it was removed on purpose, remove room: from its invitation in content/invitations.yml"
+                f"the discussion {room.discussion} of @{room.guest}'s room {room.repository} cannot be "
+                "read: check that the token reaches the room's repository (README, On GitHub); if the "
+                "room was removed on purpose, remove room: from its invitation in content/invitations.yml"
             )
         if f"/{room.repository.lower()}/discussions/" not in discussion.url.lower():
             raise GitHubError(
