@@ -25,7 +25,7 @@ def delegations_of(file: Path | None, member_states: set[str], demo: bool) -> fr
     """The member states holding a delegation credential (every one with --demo)."""
     if demo:
         return frozenset(member_states)
-    store = load_credentials(credentials_path(file))
+    store = load_credentials(credentials_path(file, None))  # reads only
     return frozenset(code.upper() for code in store.delegations)
 
 
