@@ -14,9 +14,10 @@ from fake_github import validate_query
 from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
-from sync.model.content import read_file, topics_cache
+from sync.model.content import read_file
 from sync.moderator.erasure import MUTATIONS
 from sync.site.build import build_site
+from sync.site.topics_cache import topics_cache
 
 pytest_plugins = ["syncfixtures"]
 

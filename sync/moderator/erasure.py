@@ -22,10 +22,11 @@ import yaml
 
 from sync.github.client import GitHubClient, GitHubError
 from sync.github.discussions import Discussion, DiscussionComment
-from sync.model.content import forget_read_topics, load_forum, write_post
+from sync.model.content import load_forum, write_post
 from sync.model.domain import ContentError, Forum, Post, Proposal, Topic
 from sync.model.files import write_atomically
 from sync.model.roster import read_yaml
+from sync.site.topics_cache import forget_read_topics
 
 TOMBSTONES = "tombstones.yml"
 MODERATOR = "WIPO"
