@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
@@ -28,9 +28,6 @@ from sync.site.protection import Protection, protection_for_build
 from sync.site.publish_gate import page_opens
 from sync.site.topics_cache import load_forum_cached
 from sync.site.urls import page_path
-
-if TYPE_CHECKING:
-    from sync.moderator.invitations import Invitation
 
 INPUTS = "forum_build"  # config.extra: this build's BuildInputs
 PLAN = "forum_plan"  # config.extra: this build's BuildPlan
@@ -56,7 +53,7 @@ class BuildPlan:
     site: Site
     pages: dict[str, SitePage]  # by MkDocs' src_uri
     carried: frozenset[str] | None = None  # topics copied from the last build, once decided
-    invitations: Sequence[Invitation] = field(default_factory=tuple)
+    invitations: Sequence[Any] = field(default_factory=tuple)  # the register, read by the hook
 
 
 def inputs_of(config: Any) -> BuildInputs:
@@ -70,7 +67,7 @@ def plan_of(config: Any) -> BuildPlan:
     return config.extra[PLAN]
 
 
-def make_plan(config: Any, invitations: Sequence[Invitation]) -> BuildPlan:
+def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
     """Read the archive and the credentials (ContentError, CredentialError) and decide the
     pages; made again only when the archive or the guests changed (static-i18n configures
     every language with the same config, `forum serve` after each edit)."""
