@@ -21,6 +21,7 @@ from sync.site.urls import category_url, guest_url, outside_link, relative, topi
 
 if TYPE_CHECKING:
     from sync.moderator.invitations import Invitation
+    from sync.stats.figures import Statistics
 
 LATEST_REPLIES = 10
 __all__ = ["Site", "SitePage", "category_url", "guest_url", "relative", "topic_slug"]  # addresses: sync.site.urls
@@ -66,6 +67,7 @@ class Site:
         self.invitations = invitations  # the register of guests, content/invitations.yml
         self.guest_topics = guest_topics  # topics with a guest admitted: they get a guest copy
         self.stats_as_of = stats_as_of  # the day the statistics count up to; None: today
+        self._figures: Statistics | None = None  # computed once, for every language
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -113,8 +115,11 @@ class Site:
             return search_html(page.url, t, self.forum.languages)
         if page.kind == "statistics":
             from sync.site.statistics import statistics_html  # matplotlib loads only for this page
+            from sync.stats.figures import compute
 
-            return statistics_html(self.forum, page.url, t, self.stats_as_of)
+            if self._figures is None:
+                self._figures = compute(self.forum, self.stats_as_of)
+            return statistics_html(self.forum, self._figures, page.url, t)
         if page.kind == "invitations":
             return self._invitations(page, t)
         return self._proposals(page, t)

@@ -77,13 +77,15 @@ def check_site(staging: Path, inputs: GateInputs) -> int:
     how many files were checked."""
     clear: dict[str, str] = {}  # readable text → the first file that shows it
     checked = 0
-    for path in _files(staging):
-        relative = path.relative_to(staging).as_posix()
-        clear_text = _check_file(path, relative, inputs)
-        for piece in clear_text:
-            clear.setdefault(piece, relative)
-        checked += 1
-    _check_secrets(clear, inputs)
+    try:
+        for path in _files(staging):
+            relative = path.relative_to(staging).as_posix()
+            for piece in _check_file(path, relative, inputs):
+                clear.setdefault(piece, relative)
+            checked += 1
+        _check_secrets(clear, inputs)
+    finally:
+        _block_cipher.cache_clear()  # no content key kept in memory past the check
     return checked
 
 

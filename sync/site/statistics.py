@@ -31,20 +31,8 @@ from sync.stats.report import (
     tables,
 )
 
-_computed: tuple[Forum, date | None, Statistics] | None = None
-
-
-def _figures(forum: Forum, as_of: date | None) -> Statistics:
-    """The figures, computed once for every language of a build (they do not depend on it)."""
-    global _computed
-    if _computed is None or _computed[0] is not forum or _computed[1] != as_of:
-        _computed = (forum, as_of, compute(forum, as_of))
-    return _computed[2]
-
-
-def statistics_html(forum: Forum, page_url: str, t: Interface, as_of: date | None = None) -> str:
-    """The statistics page's HTML in `t`'s language, counting up to `as_of` (default: today)."""
-    stats = _figures(forum, as_of)
+def statistics_html(forum: Forum, stats: Statistics, page_url: str, t: Interface) -> str:
+    """The statistics page's HTML in `t`'s language, from figures computed once per build."""
     all_tables = tables(forum, stats, t)
     moderator = {table.name for table in moderator_tables(forum, stats, t)}
     drawn = _charts(stats, forum, t)
