@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -113,10 +114,10 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def build(archive: Archive) -> Callable[..., BuiltSite]:
     """Build the test's archive, optionally with mkdocs.yml changed first."""
 
-    def run(configure: Callable[[dict], None] | None = None) -> BuiltSite:
+    def run(configure: Callable[[dict], None] | None = None, stats_as_of: date | None = None) -> BuiltSite:
         if configure is not None:
             set_mkdocs(archive.root / "mkdocs.yml", configure)
-        report = build_site(archive.project, demo=True)
+        report = build_site(archive.project, demo=True, stats_as_of=stats_as_of)
         return BuiltSite(report.site_dir)
 
     return run

@@ -27,10 +27,10 @@ def _aes(key: bytes, iv_b64: str, ciphertext_b64: str) -> bytes:
 
 def page_keystore(html: str) -> tuple[str, list[str]]:
     """The page's key id and its keystore entries, as the page's script declares them."""
-    page_id = re.search(r'var encryptcontent_id = "([^"]+)"', html)
-    keystore = re.search(r"var encryptcontent_keystore = (\[.*?\]);", html)
-    assert page_id and keystore, "not an encrypted page"
-    return page_id[1], json.loads(keystore[1])
+    data = re.search(r'<script type="application/json" id="forum-encryptcontent">(.*?)</script>', html)
+    assert data, "not an encrypted page"
+    values = json.loads(data[1])
+    return values["encryptcontent_id"], values["encryptcontent_keystore"]
 
 
 def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dict[str, str] | None:

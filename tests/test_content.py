@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,10 @@ from archive import Archive, moment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.model import content as content_module
-from sync.model.content import load_forum, read_file, topics_cache, write_post
+from sync.model.content import load_forum, read_file, write_post
 from sync.model.domain import ContentError, Reply
+from sync.site import topics_cache as cache_module
+from sync.site.topics_cache import read_topics_remembered, topics_cache
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -250,26 +253,26 @@ def test_topics_read_by_a_build_are_read_again_only_when_their_files_change(
 ) -> None:
     first = archive.topic("D_a", "A topic", "2026-W40", 1)
     archive.topic("D_b", "Another topic", "2026-W41", 8)
-    load_forum(archive.content, LANGUAGES, remember=True)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
     assert topics_cache(archive.content).is_file()
     assert not (archive.content / ".cache").exists(), "kept beside content/, not in it"
     read: list[str] = []
-    real_read_topic = content_module.read_topic
-    monkeypatch.setattr(
-        content_module, "read_topic", lambda f, k: read.append(f.name) or real_read_topic(f, k)
-    )
+    real_read_topic = cache_module.read_topic
+    monkeypatch.setattr(cache_module, "read_topic", lambda f, k: read.append(f.name) or real_read_topic(f, k))
 
-    assert [t.id for t in load_forum(archive.content, LANGUAGES, remember=True).topics] == ["D_b", "D_a"]
+    assert [
+        t.id for t in load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered).topics
+    ] == ["D_b", "D_a"]
     assert read == [], "nothing changed: nothing read"
 
     archive.reply(first, "DC_1", "br-ana", "BR", 2, "A new reply.")
-    forum = load_forum(archive.content, LANGUAGES, remember=True)
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
     assert read == [first.path.parent.name]
     assert [r.body for r in forum.topics[1].replies] == ["A new reply."]
 
     (first.path.parent / "DC_1.md").write_text("---\nid: DC_1\n---\n\nNo author.\n", encoding="utf-8")
     with pytest.raises(ContentError, match="author"):
-        load_forum(archive.content, LANGUAGES, remember=True)
+        load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
 
 def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
@@ -277,4 +280,63 @@ def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
     topics_cache(archive.content).parent.mkdir(parents=True)
     topics_cache(archive.content).write_bytes(b"not a pickle")
 
-    assert [t.id for t in load_forum(archive.content, LANGUAGES, remember=True).topics] == ["D_a"]
+    assert [
+        t.id for t in load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered).topics
+    ] == ["D_a"]
+
+
+class _Planted:
+    """What a hostile cache would unpickle: running it leaves a file behind."""
+
+    def __init__(self, flag: str) -> None:
+        self.flag = flag
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path(self.flag).write_text, ("ran",))
+
+
+def test_a_planted_pickle_in_the_cache_is_not_run_and_the_files_are_read(
+    archive: Archive, tmp_path: Path
+) -> None:
+    archive.topic("D_a", "The real title", "2026-W40", 1)
+    flag = tmp_path / "pwned"
+    planted = pickle.dumps({"known": None, "topics": _Planted(str(flag))})
+    for name in ("topics.pickle", "topics.json"):  # under its former name and its present one
+        (archive.root / ".cache").mkdir(exist_ok=True)
+        (archive.root / ".cache" / name).write_bytes(planted)
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    assert not flag.exists(), "the cache was unpickled"
+    assert [t.title for t in forum.topics] == ["The real title"]
+    assert json.loads(topics_cache(archive.content).read_text(encoding="utf-8"))["format"] == 1
+
+
+def test_a_cache_of_the_right_format_but_the_wrong_shape_is_read_past(archive: Archive) -> None:
+    topic = archive.topic("D_a", "The real title", "2026-W40", 1)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    document = json.loads(topics_cache(archive.content).read_text(encoding="utf-8"))
+    entry = document["topics"][str(topic.path.parent)]
+    entry[1]["title"] = {"not": "a text"}
+    topics_cache(archive.content).write_text(json.dumps(document), encoding="utf-8")
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    assert [t.title for t in forum.topics] == ["The real title"]
+
+
+def test_topics_kept_in_the_cache_come_back_as_they_were_read(archive: Archive) -> None:
+    topic = archive.topic("D_a", "A topic", "2026-W40", 1, url="https://github.com/o/r/discussions/1")
+    reply = archive.reply(topic, "DC_1", "br-ana", "BR", 2, "A reply.")
+    archive.reply(topic, "DC_2", "fr-luc", "FR", 3, "An answer.", parent="DC_1")
+    archive.translate(topic, "fr", "Sujet.", title="Un sujet")
+    archive.translate(reply, "es", "Una respuesta.", outdated=True)
+    fresh = load_forum(archive.content, LANGUAGES)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    def only_from_the_cache(content: Path, folders: list[Path], known: object) -> list:
+        kept = cache_module._load(topics_cache(content), known)  # type: ignore[arg-type]
+        assert len(kept) == 1, "the topic was kept"
+        return [topic for _, topic in kept.values()]
+
+    assert load_forum(archive.content, LANGUAGES, read_topics=only_from_the_cache).topics == fresh.topics

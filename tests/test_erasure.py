@@ -15,8 +15,9 @@ from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
 from sync.github.writes import QUERIES as MUTATIONS
-from sync.model.content import read_file, topics_cache
+from sync.model.content import read_file
 from sync.site.build import build_site
+from sync.site.topics_cache import topics_cache
 
 pytest_plugins = ["syncfixtures"]
 

@@ -18,6 +18,7 @@ import sync
 from sync.site import incremental
 from sync.site.build import BuildError, build_site
 from sync.site.encryption import CONTENT_KEY_DAYS, _still_usable, language_of
+from sync.site.incremental import manifest_file
 from sync.site.pages import topic_slug
 
 NEW_REPLY = "Our office trained forty examiners after the first build"
@@ -140,7 +141,7 @@ def test_an_erased_topic_is_gone_from_the_rebuilt_site(forum: Archive) -> None:
 def test_a_failed_rebuild_leaves_the_site_and_what_it_was_built_from(forum: Archive) -> None:
     site = build_site(forum.project).site_dir
     before = pages(site)
-    manifest = next(p for p in (forum.root.parent / "secrets").iterdir() if p.name.endswith(".pages.json"))
+    manifest = manifest_file(forum.root)  # per checkout, per site folder (issue 12, finding 1)
     recorded = manifest.read_bytes()
     folder = next((forum.content / "topics").glob("*-d_2"))
     (folder / "DC_bad.md").write_text("---\nid: DC_bad\n---\n\nNo author.\n", encoding="utf-8")

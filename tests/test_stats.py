@@ -410,9 +410,8 @@ def test_forum_stats_refuses_a_bad_date_in_one_line(known: Archive) -> None:
 
 
 @pytest.fixture
-def stats_site(known: Archive, build: Callable[..., BuiltSite], monkeypatch: pytest.MonkeyPatch) -> BuiltSite:
-    monkeypatch.setenv("FORUM_STATS_AS_OF", AS_OF.isoformat())
-    return build()
+def stats_site(known: Archive, build: Callable[..., BuiltSite]) -> BuiltSite:
+    return build(stats_as_of=AS_OF)
 
 
 def prefix(language: str) -> str:
@@ -557,12 +556,10 @@ def test_ten_years_of_weeks_make_one_light_chart_with_every_week_and_its_legend(
     assert len(chart) < 100_000
 
 
-def test_arabic_charts_read_right_to_left(
-    known: Archive, build: Callable[..., BuiltSite], monkeypatch
-) -> None:
-    monkeypatch.setenv("FORUM_STATS_AS_OF", AS_OF.isoformat())
+def test_arabic_charts_read_right_to_left(known: Archive, build: Callable[..., BuiltSite]) -> None:
     site = build(
-        lambda config: i18n_languages(config).append({"locale": "ar", "name": "العربية", "build": True})
+        lambda config: i18n_languages(config).append({"locale": "ar", "name": "العربية", "build": True}),
+        stats_as_of=AS_OF,
     )
 
     page = site.page("ar/statistics/")
@@ -577,12 +574,17 @@ def test_arabic_charts_read_right_to_left(
     assert page.select_one("#weekly_activity tbody th bdi").get_text() == "2026-W27"
 
 
-def test_a_bad_as_of_date_for_the_build_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync.model.domain import ContentError
-    from sync.site.statistics import build_as_of
-
+def test_the_build_counts_statistics_up_to_forum_stats_as_of_and_refuses_a_bad_date(
+    known: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FORUM_STATS_AS_OF", "22/10/2026")
-    with pytest.raises(ContentError, match="FORUM_STATS_AS_OF: expected a date such as 2026-11-25"):
-        build_as_of()
-    monkeypatch.setenv("FORUM_STATS_AS_OF", "")
-    assert build_as_of() is None
+    result = CliRunner().invoke(main, ["build", "--demo", "--project", str(known.root)])
+    assert result.exit_code != 0
+    assert "FORUM_STATS_AS_OF: expected a date such as 2026-11-25, got '22/10/2026'" in result.output
+    assert not (known.root / "site").exists()
+
+    monkeypatch.setenv("FORUM_STATS_AS_OF", AS_OF.isoformat())
+    result = CliRunner().invoke(main, ["build", "--demo", "--project", str(known.root)])
+    assert result.exit_code == 0, result.output
+    page = BuiltSite(known.root / "site").page("statistics/")
+    assert page.select_one(".forum-stats")["data-as-of"] == AS_OF.isoformat()

@@ -70,7 +70,9 @@ def build(project_dir: Path | None, site_dir: Path | None, verbose: bool, full: 
     show_mkdocs_log(verbose)
     _warn_demo(demo)
     with one_line("build failed: "):
-        report = build_site(project, site_dir, demo=demo, full=full)
+        report = build_site(project, site_dir, demo=demo, full=full, stats_as_of=_stats_as_of())
+    for warning in report.warnings:
+        click.secho(f"Warning: {warning}", err=True, fg="yellow")
     copied = f" ({report.copied} copied from the last build)" if report.copied else ""
     click.echo(f"Built {report.pages} pages{copied} into {report.site_dir} in {report.seconds:.1f} s")
 
@@ -87,6 +89,22 @@ def serve(project_dir: Path | None, port: int, demo: bool) -> None:
     click.echo(f"Serving the forum at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
     with one_line():
         serve_site(project, f"127.0.0.1:{port}", demo=demo)
+
+
+STATS_AS_OF = "FORUM_STATS_AS_OF"  # build the statistics page as of that day (default: today)
+
+
+def _stats_as_of() -> date | None:
+    """The day the statistics page counts up to: $FORUM_STATS_AS_OF if set, else today."""
+    value = os.environ.get(STATS_AS_OF, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.ClickException(
+            f"{STATS_AS_OF}: expected a date such as 2026-11-25, got {value!r}"
+        ) from None
 
 
 def _warn_demo(demo: bool) -> None:

@@ -17,10 +17,8 @@ the files and one set of error messages.
 
 from __future__ import annotations
 
-import os
-import pickle
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,97 +56,27 @@ class Known:
     member_states: frozenset[str]
 
 
-def load_forum(content: Path, languages: Sequence[str], remember: bool = False) -> Forum:
-    """Read and validate the whole archive; the first broken file raises ContentError.
+# Reads the topics of a list of folders; the site's builds pass one that remembers them
+# between runs (sync.site.topics_cache), everyone else reads every folder.
+TopicsReader = Callable[[Path, list[Path], Known], list[Topic]]
 
-    `remember`: keep the topics read in the checkout's .cache/ (git-ignored), and read a
-    topic's files again only when one of them changed (see `topics_cache`)."""
+
+def load_forum(content: Path, languages: Sequence[str], read_topics: TopicsReader | None = None) -> Forum:
+    """Read and validate the whole archive; the first broken file raises ContentError."""
     languages = tuple(languages)
     categories = load_categories(content / "categories.yml", languages)
     roster = load_roster(content / "roster.yml")
     known = Known(languages, frozenset(categories), frozenset(roster.member_states))
     topics_dir = content / "topics"
     folders = sorted(p for p in topics_dir.iterdir() if p.is_dir()) if topics_dir.is_dir() else []
-    if remember:
-        topics = _read_topics_remembered(content, folders, known)
+    if read_topics is not None:
+        topics = read_topics(content, folders, known)
     else:
         topics = [read_topic(folder, known) for folder in folders]
     topics.sort(key=lambda t: (t.week, t.date), reverse=True)
     proposals = read_proposals(content / "proposals", known)
     _check_unique_ids(topics, proposals)
     return Forum(languages, categories, roster, topics, proposals)
-
-
-_loaded: dict[tuple[object, ...], Forum] = {}
-
-
-def archive_fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and modification times of every file in content/: any edit changes it."""
-    entries = []
-    for folder, _, names in os.walk(content):
-        for name in names:
-            path = os.path.join(folder, name)
-            stat = os.stat(path)
-            entries.append((path, stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
-
-
-def load_forum_cached(content: Path, languages: Sequence[str]) -> Forum:
-    """`load_forum`, remembered while no file of content/ changes: a build reads the archive
-    before MkDocs starts and again in its hook, and `forum serve` rebuilds on every edit.
-    Between runs, topics whose files did not change are not read again (`topics_cache`).
-    Callers must not change the forum they get."""
-    key = (str(content.resolve()), tuple(languages), archive_fingerprint(content))
-    if key not in _loaded:
-        _loaded.clear()
-        _loaded[key] = load_forum(content, languages, remember=True)
-    return _loaded[key]
-
-
-def topics_cache(content: Path) -> Path:
-    """Where the topics read are kept between builds: in the checkout, never in the site or
-    the repository (.gitignore). It holds the archive's text: erasing a post removes it."""
-    return content.resolve().parent / ".cache" / "topics.pickle"
-
-
-def forget_read_topics(content: Path) -> None:
-    """Remove the topics kept between builds (after an erasure: nothing erased stays)."""
-    topics_cache(content).unlink(missing_ok=True)
-
-
-# A topic folder's files as the file system describes them: any edit changes it.
-_Signature = tuple[tuple[str, int, int], ...]
-
-
-def folder_signature(folder: Path) -> _Signature:
-    """The names, modification times and sizes of a folder's files: any edit changes it."""
-    with os.scandir(folder) as entries:
-        found = [(e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file()]
-    return tuple(sorted(found))
-
-
-def _read_topics_remembered(content: Path, folders: list[Path], known: Known) -> list[Topic]:
-    """Topics of the last run whose files are unchanged, the others read afresh.
-
-    Reading the front matter of tens of thousands of files was most of a rebuild's time
-    after a sync added one reply."""
-    cache = topics_cache(content)
-    try:
-        saved = pickle.loads(cache.read_bytes())
-        if saved.get("known") != known:  # categories, member states or languages changed
-            saved = {}
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
-        saved = {}
-    before: dict[str, tuple[_Signature, Topic]] = saved.get("topics", {})
-    now: dict[str, tuple[_Signature, Topic]] = {}
-    for folder in folders:
-        signature = folder_signature(folder)
-        kept = before.get(str(folder))
-        now[str(folder)] = kept if kept and kept[0] == signature else (signature, read_topic(folder, known))
-    if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):
-        kept_read = pickle.dumps({"known": known, "topics": now}, pickle.HIGHEST_PROTOCOL)
-        write_atomically(cache, kept_read, private=True)
-    return [topic for _, topic in now.values()]
 
 
 def read_topic(folder: Path, known: Known) -> Topic:
@@ -266,7 +194,7 @@ def _post_fields(fields: Fields, body: str, known: Known) -> dict[str, Any]:
         "path": fields.path,
         "member_state": fields.optional_choice("member_state", known.member_states, "member state"),
         "edited": fields.optional_moment("edited"),
-        "url": fields.optional_text("url"),
+        "url": fields.optional_web_address("url"),
     }
 
 

@@ -114,6 +114,25 @@ class Fields:
             return None
         return self.text(name)
 
+    def optional_web_address(self, name: str) -> str | None:
+        """An http(s) address with a host (a post's discussion on GitHub), or nothing: a
+        `javascript:` or `data:` link, or one with spaces, would be a link to run, not to follow."""
+        value = self.optional_text(name)
+        if value is None:
+            return None
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if (
+            scheme.lower() not in ("http", "https")
+            or not host
+            or any(ord(c) < 0x21 or c == "\x7f" for c in value)
+        ):
+            raise self.error(
+                name,
+                f"expected a web address such as https://github.com/OWNER/REPO/discussions/1, got {value!r}",
+            )
+        return value
+
     def choice(self, name: str, allowed: Collection[str], what: str) -> str:
         """A required value from a known list (a language, a category, a member state)."""
         value = self.text(name)

@@ -19,11 +19,12 @@ from pathlib import Path
 from sync.github import writes
 from sync.github.client import GitHubClient
 from sync.gitrepo.purge import purge_posts
-from sync.model.content import forget_read_topics, load_forum, write_post
+from sync.model.content import load_forum, write_post
 from sync.model.domain import Forum, Post, Proposal, Topic
 from sync.model.errors import ForumError, given
 from sync.model.tombstones import Tombstone, load_tombstones, save_tombstones
 from sync.moderator.rooms import erase_copies
+from sync.site.topics_cache import forget_read_topics
 
 MODERATOR = "WIPO"
 

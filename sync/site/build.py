@@ -7,26 +7,34 @@ that a broken content file never leaves a half-built site behind.
 from __future__ import annotations
 
 import logging
-import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from sync.site import incremental
+from sync.i18n.interface import Interface
 from sync.model.config import Project
-from sync.model.content import load_forum_cached
 from sync.model.credentials import CredentialError
 from sync.model.domain import ContentError, Forum
-from sync.site.protection import DEMO_ENVIRONMENT, protection_for_build
 from sync.model.errors import ForumError
+from sync.site import incremental
+from sync.site.build_plan import INPUTS, PLAN, BuildInputs, BuildPlan
+from sync.site.docs_folder import check_docs_folder, public_page_paths
+from sync.site.encryption import NAME as ENCRYPTION
+from sync.site.protection import protection_for_build
+from sync.site.publish_gate import GateInputs, PublishError, check_site, forum_secrets
+from sync.site.topics_cache import load_forum_cached
+
+# A project site of github.io shares its origin, and so the readers' sessionStorage (where
+# their keys are kept), with every other Pages site of the same owner.
+_SHARED_ORIGIN = re.compile(r"https?://[^/]+\.github\.io/[^/]+", re.IGNORECASE)
 
 
 class BuildError(ForumError):
@@ -41,31 +49,31 @@ class BuildReport:
     pages: int
     seconds: float
     copied: int = 0  # pages of unchanged topics copied from the previous site
+    warnings: list[str] = field(default_factory=list)  # for the moderator, in one line each
 
 
-def check_before_build(project: Project) -> Forum:
+def site_warnings(project: Project) -> list[str]:
+    """What the moderator should know about where the site is published."""
+    site_url = project.site_url() or ""
+    if _SHARED_ORIGIN.match(site_url):
+        return [
+            f"site_url {site_url} is a github.io project site: its origin, where signed-in readers' "
+            "keys are kept, is shared with every other Pages site of that owner; publish the forum "
+            "on a custom domain or an organization site of its own"
+        ]
+    return []
+
+
+def check_before_build(project: Project, demo: bool = False) -> Forum:
     """Read content/ and the credentials before MkDocs starts, for a message without
     MkDocs' noise: a broken file or missing credentials stop here."""
     try:
+        check_docs_folder(project.content / "pages", project.languages())
         forum = load_forum_cached(project.content, project.languages())
-        protection_for_build(forum, project.root)
+        protection_for_build(forum, project.root, demo)
     except (ContentError, CredentialError) as error:
         raise BuildError(error.marked) from None  # the command line names its flags
     return forum
-
-
-@contextmanager
-def demo_mode(demo: bool) -> Iterator[None]:
-    """Build with the documented demo credentials (the hook reads FORUM_DEMO)."""
-    previous = os.environ.get(DEMO_ENVIRONMENT)
-    os.environ[DEMO_ENVIRONMENT] = "1" if demo else "0"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(DEMO_ENVIRONMENT, None)
-        else:
-            os.environ[DEMO_ENVIRONMENT] = previous
 
 
 def build_site(
@@ -74,25 +82,25 @@ def build_site(
     strict: bool = True,
     demo: bool = False,
     full: bool = False,
+    stats_as_of: date | None = None,
 ) -> BuildReport:
-    """Build the site into `site_dir` (default: site/), replacing it only on success;
-    pages of unchanged topics are copied from the site replaced, unless `full`."""
-    with demo_mode(demo):
-        return _build(project, (site_dir or project.root / "site").resolve(), strict, full)
-
-
-def _build(project: Project, target: Path, strict: bool, full: bool) -> BuildReport:
+    """Build the site into `site_dir` (default: site/), replacing it only once the publish
+    gate passed every file; pages of unchanged topics are copied from the site replaced,
+    unless `full`. The statistics count up to `stats_as_of` (default: today)."""
+    target = (site_dir or project.root / "site").resolve()
     started = time.perf_counter()
-    forum = check_before_build(project)
+    forum = check_before_build(project, demo)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
         config = load_config(str(project.mkdocs_yml), site_dir=str(staging), strict=strict)
         # Pages of unchanged topics may be copied from the site this build replaces.
         # The archive just read serves every language (not walked again for each).
-        with incremental.rebuilding(target, staging, forum, full) as rebuild:
-            mkdocs_build(config)
-    except (Abort, PluginError, ConfigurationError) as error:
+        rebuild = incremental.Rebuild(target, staging, forum, full)
+        config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild)
+        mkdocs_build(config)
+        check_site(staging, _gate_inputs(config, project))
+    except (Abort, PluginError, ConfigurationError, PublishError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(_one_line(error)) from None
     except BaseException:
@@ -101,7 +109,25 @@ def _build(project: Project, target: Path, strict: bool, full: bool) -> BuildRep
     _replace(staging, target)
     incremental.save(rebuild, target)
     pages = sum(1 for _ in target.rglob("index.html"))
-    return BuildReport(target, pages, time.perf_counter() - started, rebuild.copied)
+    seconds = time.perf_counter() - started
+    return BuildReport(target, pages, seconds, rebuild.copied, site_warnings(project))
+
+
+def _gate_inputs(config: object, project: Project) -> GateInputs:
+    """What the publish gate checks the new site against: this build's keys and texts."""
+    plan: BuildPlan = config.extra[PLAN]  # type: ignore[attr-defined]
+    keys = config.plugins[ENCRYPTION].content_keys()  # type: ignore[attr-defined]
+    people = [text for invitation in plan.invitations for text in (invitation.name, invitation.organization)]
+    public = [path.read_text(encoding="utf-8") for path in sorted((project.content / "pages").glob("*.md"))]
+    for language in plan.forum.languages:
+        public += Interface(language).strings.values()
+    public.append(str(config.site_name))  # type: ignore[attr-defined]
+    return GateInputs(
+        keys=keys,
+        public_pages=public_page_paths(plan.forum.languages),
+        secrets=forum_secrets(plan.forum, people),
+        public_texts="\n".join(public),
+    )
 
 
 def _replace(new: Path, target: Path) -> None:
@@ -124,9 +150,10 @@ def serve_site(project: Project, address: str, demo: bool = False) -> None:
     """Serve the site on `address` with live reload while content/ is edited."""
     from mkdocs.commands.serve import serve
 
-    with demo_mode(demo):
-        check_before_build(project)
-        serve(config_file=str(project.mkdocs_yml), dev_addr=address, livereload=True)
+    check_before_build(project, demo)
+    extra = dict(load_config(str(project.mkdocs_yml)).extra)
+    extra[INPUTS] = BuildInputs(demo=demo)
+    serve(config_file=str(project.mkdocs_yml), dev_addr=address, livereload=True, extra=extra)
 
 
 def show_mkdocs_log(verbose: bool) -> None:

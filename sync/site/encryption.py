@@ -31,6 +31,7 @@ import base64
 import functools
 import hashlib
 import json
+import logging
 import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -62,6 +63,21 @@ _HEADER_ITEM = 1  # the keystore item naming salt and nonce (not a user name, so
 # Upstream renders the sign-in form with `Template(source)` for every page, compiling the
 # same template each time; the same source now gives the same compiled template.
 upstream.Template = functools.lru_cache(maxsize=16)(jinja2.Template)
+
+
+class _OwnSearchFilter(logging.Filter):
+    """encryptcontent warns that Material cannot read its encrypted search index; the forum
+    reads it with its own script (hooks/theme/assets/forum-search.js), so the warning,
+    which would fail a strict build, does not apply."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "needs to be customized (patched)" not in record.getMessage()
+
+
+def _quiet_search_warning() -> None:
+    log = logging.getLogger("mkdocs.plugins.encryptcontent")
+    if not any(isinstance(f, _OwnSearchFilter) for f in log.filters):
+        log.addFilter(_OwnSearchFilter())
 
 
 @dataclass(frozen=True)
@@ -188,6 +204,7 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def __init__(self) -> None:
         super().__init__()
         self.setup: dict[str, Any] = {}
+        _quiet_search_warning()
 
     def on_config(self, config: Any, **kwargs: Any) -> Any:
         names = list(config["plugins"])
@@ -236,6 +253,10 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def keys_id(self) -> str:
         """Names this build's content keys: the same as the last build's if it kept them."""
         return self.setup["forum_keys"]
+
+    def content_keys(self) -> dict[str, bytes]:
+        """This build's content keys by the id a page names (for the publish gate)."""
+        return {entry["id"]: entry["key"] for entry in self.setup["level_keys"].values()}
 
     def _keep_content_keys(self, today: date) -> None:
         """Use the content keys of the last build if the credentials are the same and the

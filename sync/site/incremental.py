@@ -12,9 +12,13 @@ site. A page is carried over only when nothing it shows can have changed:
 - its topic is the same, in every language, with or without a guest copy.
 
 Anything else, and the page is built afresh; a change to the site as a whole rebuilds all.
-What was built is recorded in a manifest beside the key cache (outside the repository and
-the site: its fingerprints are of the forum's content), once the new site is in place.
-Only `forum build` rebuilds this way; MkDocs run on its own always builds everything.
+What was built is recorded once the new site is in place, in one manifest per checkout
+(`.cache/site-builds.json`, git-ignored, never in the site), per site folder: every build of
+a folder records itself there, with whichever credentials (the demo's too), so a build with
+other keys in between makes the next one build everything. And a page is copied only if it
+opens with this build's content keys (checked in the previous site before copying, and
+again by the publish gate before the site is replaced). Only `forum build` rebuilds this
+way; MkDocs run on its own always builds everything.
 """
 
 from __future__ import annotations
@@ -23,15 +27,14 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from sync.model.content import folder_signature
-from sync.model.files import write_atomically
 from sync.model.domain import Forum, Topic
+from sync.model.files import write_atomically
+from sync.site.topics_cache import folder_signature
 
 # Whose code shapes a page: a new version of any of these rebuilds every page.
 PACKAGES = (
@@ -59,24 +62,12 @@ class Rebuild:
     topics: dict[str, str] = field(default_factory=dict)  # topic id → fingerprint
     carried: frozenset[str] = frozenset()  # topics whose pages are copied over
     copied: int = 0  # pages copied over
+    copied_paths: list[str] = field(default_factory=list)  # their paths in the site
 
 
-_current: Rebuild | None = None
-
-
-@contextmanager
-def rebuilding(previous: Path, staging: Path, forum: Forum, full: bool = False) -> Iterator[Rebuild]:
-    """While `forum build` runs MkDocs: pages of unchanged topics may be carried over."""
-    global _current
-    _current = Rebuild(previous, staging, forum, full)
-    try:
-        yield _current
-    finally:
-        _current = None
-
-
-def current() -> Rebuild | None:
-    return _current
+def manifest_file(project_root: Path) -> Path:
+    """Where the checkout records what each site folder was last built from."""
+    return project_root / ".cache" / "site-builds.json"
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -118,17 +109,17 @@ def topic_fingerprint(topic: Topic, guest_level: str | None) -> str:
     return _digest(repr(folder_signature(topic.path.parent)), topic.id, f"guests={guest_level}")
 
 
-def page_path(url: str, language: str, default_language: str) -> str:
-    """Where a page of the forum is written in the site: `fr/topics/<slug>/index.html`."""
-    prefix = "" if language == default_language else f"{language}/"
-    return f"{prefix}{url}index.html"
-
-
 def plan(
-    rebuild: Rebuild, manifest_file: Path, site: str, topics: dict[str, str], pages: dict[str, list[str]]
+    rebuild: Rebuild,
+    manifest_file: Path,
+    site: str,
+    topics: dict[str, str],
+    pages: dict[str, list[str]],
+    opens: Callable[[Path], bool],
 ) -> None:
     """Decide which topics are carried over: those the last build of this same site made
-    from the same fingerprints, with every one of their pages still in the previous site.
+    from the same fingerprints, with every one of their pages still in the previous site and
+    opened by this build's keys (`opens`).
 
     `pages` gives, for each topic, the paths of its pages in the site (all languages).
     """
@@ -142,8 +133,13 @@ def plan(
         topic_id
         for topic_id, fingerprint in topics.items()
         if made.get(topic_id) == fingerprint
-        and all((rebuild.previous / path).is_file() for path in pages.get(topic_id, []))
+        and all(_usable(rebuild.previous / path, opens) for path in pages.get(topic_id, []))
     )
+
+
+def _usable(path: Path, opens: Callable[[Path], bool]) -> bool:
+    """A page of the previous site that may be copied: a plain file this build's keys open."""
+    return path.is_file() and not path.is_symlink() and opens(path)
 
 
 def carry(rebuild: Rebuild, paths: list[str]) -> None:
@@ -158,6 +154,7 @@ def carry(rebuild: Rebuild, paths: list[str]) -> None:
         except OSError:  # another file system
             shutil.copy2(rebuild.previous / path, target)
     rebuild.copied += len(paths)
+    rebuild.copied_paths += paths
 
 
 def save(rebuild: Rebuild, site_dir: Path) -> None:

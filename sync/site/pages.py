@@ -7,11 +7,9 @@ the HTML of a page only when MkDocs builds it.
 
 from __future__ import annotations
 
-import hashlib
-import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -19,23 +17,14 @@ from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site.posts import author, excerpt, lang_attributes, post_article, shown
 from sync.site.search import search_html
+from sync.site.urls import category_url, guest_url, outside_link, relative, topic_slug, topic_url
 
 if TYPE_CHECKING:
     from sync.model.register import Invitation
+    from sync.stats.figures import Statistics
 
 LATEST_REPLIES = 10
-
-
-def topic_slug(topic_id: str) -> str:
-    """A topic's address: opaque, so that a URL tells nothing of what is discussed."""
-    return hashlib.sha256(topic_id.encode()).hexdigest()[:12]
-
-
-def relative(from_url: str, to_url: str) -> str:
-    """A link between two pages of the same language (language-neutral URLs such as
-    `topics/ab12/`), which therefore works under every language prefix."""
-    target = posixpath.relpath(to_url or ".", from_url or ".")
-    return "./" if target == "." else f"{target}/"
+__all__ = ["Site", "SitePage", "category_url", "guest_url", "relative", "topic_slug"]  # addresses: sync.site.urls
 
 
 @dataclass(frozen=True)
@@ -62,17 +51,6 @@ def _time(moment: datetime, t: Interface) -> str:
     return f'<time datetime="{moment.isoformat()}">{escape(t.date(moment))}</time>'
 
 
-def guest_url(topic_id: str) -> str:
-    """Where a guest reads the topic they were invited to: a copy of the topic page that only
-    guests' credentials open, so that delegations' keys never need a key per guest topic."""
-    return f"guests/{topic_slug('guest ' + topic_id)}/"
-
-
-def category_url(category_id: str, number: int = 1) -> str:
-    """Address of a category listing, or of its later pages."""
-    return f"categories/{category_id}/" + (f"page/{number}/" if number > 1 else "")
-
-
 class Site:
     """The pages of a forum, and their HTML on demand."""
 
@@ -82,11 +60,14 @@ class Site:
         topics_per_page: int = 20,
         invitations: Sequence[Invitation] = (),
         guest_topics: frozenset[str] = frozenset(),
+        stats_as_of: date | None = None,
     ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
         self.invitations = invitations  # the register of guests, content/invitations.yml
         self.guest_topics = guest_topics  # topics with a guest admitted: they get a guest copy
+        self.stats_as_of = stats_as_of  # the day the statistics count up to; None: today
+        self._figures: Statistics | None = None  # computed once, for every language
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -110,7 +91,7 @@ class Site:
                     "category", category.id, number, language, title, category_url(category.id, number)
                 )
         for topic in self.forum.topics:
-            url = f"topics/{topic_slug(topic.id)}/"
+            url = topic_url(topic.id)
             yield SitePage("topic", topic.id, 1, language, topic.title_in(language), url)
             if topic.id in self.guest_topics:
                 yield SitePage("guest", topic.id, 1, language, topic.title_in(language), guest_url(topic.id))
@@ -134,8 +115,11 @@ class Site:
             return search_html(page.url, t, self.forum.languages)
         if page.kind == "statistics":
             from sync.site.statistics import statistics_html  # matplotlib loads only for this page
+            from sync.stats.figures import compute
 
-            return statistics_html(self.forum, page.url, t)
+            if self._figures is None:
+                self._figures = compute(self.forum, self.stats_as_of)
+            return statistics_html(self.forum, self._figures, page.url, t)
         if page.kind == "invitations":
             return self._invitations(page, t)
         return self._proposals(page, t)
@@ -291,10 +275,8 @@ class Site:
         else:
             parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
         parts.append("</section>")
-        if topic.url:
-            parts.append(
-                f'<p class="forum-on-github"><a href="{escape(topic.url)}">{escape(t("on_github"))}</a></p>'
-            )
+        if link := outside_link(topic.url):
+            parts.append(f'<p class="forum-on-github"><a href="{escape(link)}">{escape(t("on_github"))}</a></p>')
         return "\n".join(parts)
 
     def _thread(self, replies: list[Reply], t: Interface) -> str:
@@ -372,7 +354,7 @@ class Site:
 
     def _topic_link(self, page: SitePage, topic: Topic, t: Interface, anchor: str | None = None) -> str:
         """A link to a topic (or to one of its posts) titled in the reader's language."""
-        href = relative(page.url, f"topics/{topic_slug(topic.id)}/")
+        href = relative(page.url, topic_url(topic.id))
         href += f"#post-{escape(anchor)}" if anchor else ""
         return f'<a href="{href}"{self._title_lang(topic, t)}>{escape(topic.title_in(t.language))}</a>'
 

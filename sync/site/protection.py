@@ -11,12 +11,12 @@ from before a revocation opens nothing built after it.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sync.i18n.interface import Interface
 from sync.model.credentials import (
     MODERATOR,
     Credential,
@@ -24,12 +24,10 @@ from sync.model.credentials import (
     credentials_path,
     load_credentials,
 )
-from sync.i18n.interface import Interface
 from sync.model.domain import Forum
-from sync.site.pages import topic_slug
+from sync.site.urls import topic_slug
 
 FORUM_LEVEL = "forum"
-DEMO_ENVIRONMENT = "FORUM_DEMO"
 # PBKDF2-SHA256 iterations, as a power of ten (the plugin's `kdf_pow`): 10^6, above
 # OWASP's 600,000; derived keys are cached between builds, outside the repository.
 KDF_POWER = 6
@@ -89,10 +87,12 @@ def plan(forum: Forum, credentials: list[Credential], cache_file: Path, demo: bo
     return Protection(inventory, guest_levels, cache_file, demo)
 
 
-def protection_for_build(forum: Forum, project_root: Path, today: date | None = None) -> Protection:
-    """The plan from the demo credentials (FORUM_DEMO=1) or from $FORUM_CREDENTIALS."""
+def protection_for_build(
+    forum: Forum, project_root: Path, demo: bool = False, today: date | None = None
+) -> Protection:
+    """The plan from the demo credentials (`demo`) or from $FORUM_CREDENTIALS."""
     today = today or date.today()
-    if os.environ.get(DEMO_ENVIRONMENT) == "1":
+    if demo:
         cache = Path(tempfile.gettempdir()) / "wipo-forum-demo.kdf-cache"
         return plan(forum, demo_credentials(forum, today), cache, demo=True)
     path = credentials_path(None, project_root).resolve()

@@ -8,49 +8,31 @@ checked against the CSV files.
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from html import escape
 
 from babel.dates import format_skeleton
 
-from sync.stats import charts
 from sync.i18n.interface import Interface
-from sync.model.domain import ContentError, Forum, Proposal, Topic
-from sync.site.pages import relative, topic_slug
+from sync.model.domain import Forum, Proposal, Topic
 from sync.site.posts import lang_attributes
-from sync.stats.report import Cell, Label, Share, Table, csv_cells, display, moderator_tables, region_label, tables
+from sync.site.urls import relative, topic_url
+from sync.stats import charts
 from sync.stats.figures import Statistics, compute
+from sync.stats.report import (
+    Cell,
+    Label,
+    Share,
+    Table,
+    csv_cells,
+    display,
+    moderator_tables,
+    region_label,
+    tables,
+)
 
-AS_OF_ENVIRONMENT = "FORUM_STATS_AS_OF"  # build the page as of that day (default: today)
-
-
-def build_as_of() -> date | None:
-    """The day the statistics page counts up to: $FORUM_STATS_AS_OF if set, else today."""
-    value = os.environ.get(AS_OF_ENVIRONMENT, "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        expected = f"expected a date such as 2026-11-25, got {value!r}"
-        raise ContentError(AS_OF_ENVIRONMENT, None, expected) from None
-
-
-_computed: tuple[Forum, date | None, Statistics] | None = None
-
-
-def _figures(forum: Forum, as_of: date | None) -> Statistics:
-    """The figures, computed once for every language of a build (they do not depend on it)."""
-    global _computed
-    if _computed is None or _computed[0] is not forum or _computed[1] != as_of:
-        _computed = (forum, as_of, compute(forum, as_of))
-    return _computed[2]
-
-
-def statistics_html(forum: Forum, page_url: str, t: Interface, as_of: date | None = None) -> str:
-    """The statistics page's HTML in `t`'s language."""
-    stats = _figures(forum, as_of or build_as_of())
+def statistics_html(forum: Forum, stats: Statistics, page_url: str, t: Interface) -> str:
+    """The statistics page's HTML in `t`'s language, from figures computed once per build."""
     all_tables = tables(forum, stats, t)
     moderator = {table.name for table in moderator_tables(forum, stats, t)}
     drawn = _charts(stats, forum, t)
@@ -180,7 +162,7 @@ def _cell_html(cell: Cell, forum: Forum, page_url: str, t: Interface) -> str:
     proposal = next((p for p in forum.proposals if p.id == cell.code), None)
     if topic is not None:
         post: Topic | Proposal = topic
-        href = relative(page_url, f"topics/{topic_slug(topic.id)}/")
+        href = relative(page_url, topic_url(topic.id))
     elif proposal is not None:
         post = proposal
         href = f"{relative(page_url, 'proposals/')}#post-{escape(proposal.id)}"

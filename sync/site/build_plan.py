@@ -1,0 +1,159 @@
+"""What one build makes, decided once for MkDocs' hook (hooks/forum.py), which only tells
+MkDocs: the forum read, the encryption plan, the pages and their levels, the topics whose
+pages are copied from the last build.
+
+One build's inputs (demo or not, the statistics' day, the rebuild of `forum build`) travel
+in the MkDocs config (`config.extra`), set by sync.site.build; so does the plan, made at the
+first language and kept for the others. MkDocs run on its own (no inputs) builds everything
+with the real credentials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from sync.model.config import Project, forum_languages
+from sync.model.domain import Forum
+from sync.site import incremental
+from sync.site.docs_folder import check_docs_folder
+from sync.site.navigation import in_navigation, safe_title
+from sync.site.pages import Site, SitePage
+from sync.site.protection import Protection, protection_for_build
+from sync.site.publish_gate import page_opens
+from sync.site.topics_cache import load_forum_cached
+from sync.site.urls import page_path
+
+INPUTS = "forum_build"  # config.extra: this build's BuildInputs
+PLAN = "forum_plan"  # config.extra: this build's BuildPlan
+TOPIC_PAGES = ("topic", "guest")
+
+
+@dataclass
+class BuildInputs:
+    """What `forum build` tells the hook about this build."""
+
+    demo: bool = False
+    stats_as_of: date | None = None  # the statistics count up to that day; None: today
+    rebuild: incremental.Rebuild | None = None  # None: MkDocs on its own, build everything
+
+
+@dataclass
+class BuildPlan:
+    """The forum's pages of one build and how each is protected."""
+
+    root: Path
+    forum: Forum
+    protection: Protection
+    site: Site
+    pages: dict[str, SitePage]  # by MkDocs' src_uri
+    carried: frozenset[str] | None = None  # topics copied from the last build, once decided
+    invitations: Sequence[Any] = field(default_factory=tuple)  # the register, read by the hook
+
+
+def inputs_of(config: Any) -> BuildInputs:
+    """This build's inputs, or a plain MkDocs build's."""
+    inputs = config.extra.get(INPUTS)
+    return inputs if isinstance(inputs, BuildInputs) else BuildInputs()
+
+
+def plan_of(config: Any) -> BuildPlan:
+    """The plan made by `make_plan` for this build."""
+    return config.extra[PLAN]
+
+
+def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
+    """Read the archive and the credentials (ContentError, CredentialError) and decide the
+    pages; made again only when the archive or the guests changed (static-i18n configures
+    every language with the same config, `forum serve` after each edit)."""
+    root = Path(config.config_file_path).parent
+    inputs = inputs_of(config)
+    project = Project(root)
+    languages = forum_languages(Path(config.config_file_path))
+    check_docs_folder(project.content / "pages", languages)
+    forum = inputs.rebuild.forum if inputs.rebuild else load_forum_cached(project.content, languages)
+    protection = protection_for_build(forum, root, inputs.demo)
+    guest_topics = frozenset(protection.guest_levels)
+    previous = config.extra.get(PLAN)
+    if isinstance(previous, BuildPlan) and previous.forum is forum and previous.protection == protection:
+        return previous
+    per_page = int((config.extra.get("forum") or {}).get("topics_per_page", 20))
+    site = Site(forum, per_page, invitations, guest_topics, inputs.stats_as_of)
+    pages = {page.src_uri: page for page in site.pages()}
+    plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations)
+    config.extra[PLAN] = plan
+    return plan
+
+
+def pages_to_add(plan: BuildPlan) -> list[tuple[str, bool]]:
+    """The forum's pages MkDocs builds (src_uri, listed in the navigation): every page but
+    those of topics copied from the last build."""
+    carried = plan.carried or frozenset()
+    return [
+        (page.src_uri, in_navigation(page))
+        for page in plan.pages.values()
+        if not (page.kind in TOPIC_PAGES and page.key in carried)
+    ]
+
+
+def page_meta(plan: BuildPlan, src_uri: str) -> dict[str, Any] | None:
+    """A forum page's title (escaped: the theme prints it as it is) and its level of
+    encryption, set on the page directly: never written as front matter, where a title with
+    a newline and `---` would end it and leave the page unencrypted."""
+    page = plan.pages.get(src_uri)
+    if page is None:
+        return None
+    return {"title": safe_title(page.title), "level": plan.protection.level_of(page.kind, page.key)}
+
+
+def escaped_title(title: object) -> object:
+    """Any page's title as the theme prints it (the protocol's, from its front matter)."""
+    return title if isinstance(title, Markup) or not isinstance(title, str) else safe_title(title)
+
+
+def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> frozenset[str]:
+    """Topics whose pages this build copies from the site it replaces (sync.site.incremental):
+    decided once per `forum build`, at its first language."""
+    rebuild = inputs_of(config).rebuild
+    if plan.carried is not None:
+        return plan.carried
+    if rebuild is None:  # MkDocs on its own: it builds everything, and the site then differs
+        incremental.forget(incremental.manifest_file(plan.root), Path(config.site_dir))
+        plan.carried = frozenset()
+        return plan.carried
+    forum = plan.forum
+    site = incremental.site_fingerprint(forum, plan.root, config.plugins["forum/encryptcontent"].keys_id, plan.protection.demo)
+    topics = {
+        topic.id: incremental.topic_fingerprint(topic, plan.protection.guest_levels.get(topic.id))
+        for topic in forum.topics
+    }
+    paths: dict[str, list[str]] = {}
+    for page in plan.pages.values():
+        if page.kind in TOPIC_PAGES:
+            paths.setdefault(page.key, []).append(page_path(page.url, page.language, forum.default_language))
+
+    def opens(path: Path) -> bool:
+        try:
+            return page_opens(path.read_text(encoding="utf-8"), keys)
+        except (OSError, ValueError):
+            return False
+
+    incremental.plan(rebuild, incremental.manifest_file(plan.root), site, topics, paths, opens)
+    plan.carried = rebuild.carried
+    return plan.carried
+
+
+def carried_paths(plan: BuildPlan, language: str) -> list[str]:
+    """This language's pages of the topics copied from the last build."""
+    carried = plan.carried or frozenset()
+    default = plan.forum.default_language
+    return [
+        page_path(page.url, language, default)
+        for page in plan.pages.values()
+        if page.kind in TOPIC_PAGES and page.key in carried and page.language == language
+    ]

@@ -1,0 +1,347 @@
+"""The publish gate: nothing replaces site/ before every file of the new site was checked.
+
+A build writes into a staging folder (sync.site.build). Before that folder becomes the site,
+the gate reads every file of it and refuses the lot, naming the file and the reason, if
+
+- a file or folder is a symbolic link (a link would publish whatever it points to);
+- a file is not of a kind the forum publishes (pages, the theme's assets and vendored
+  scripts, the search index files as the forum writes them, the sitemap);
+- a page other than the public ones (the protocol pages, 404) is not encrypted with this
+  build's content keys: each encrypted part must open with the key its page names. Pages
+  copied from the last build are checked like the others, so a page made with other keys
+  (a demo build's, say) never goes out;
+- any page, public or not, or the public search index or the sitemap, shows in clear a text
+  of the forum: a topic's or a proposal's title, a category's name or description, a
+  person's name or organization, the first or last words of a post.
+
+The gate fails closed: whatever it cannot read is an error too.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import functools
+import gzip
+import html as html_module
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from Crypto.Cipher import AES
+from Crypto.Util.Padding import unpad
+
+from sync.model.domain import Forum, Post
+
+# Kinds of files the forum publishes, by their path in the site.
+_ASSET = re.compile(r"assets/.+\.(?:js|css|map|png|svg|ico|txt|woff2?)")
+_SEARCH = re.compile(r"search/(?:search_index|encrypted_search_index\.[a-z]{2,3}(?:-[A-Za-z]+)?)\.json")
+_OTHER = {"sitemap.xml", "sitemap.xml.gz"}
+
+# An encrypted part: base64 runs joined by ";" (iv;ciphertext, and a keystore's entries).
+_CIPHERTEXT = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}(?:;[A-Za-z0-9+/]{16,}={0,2})+")
+_PAGE_KEY = '"encryptcontent_id": "'  # in the page's data (hooks/encryptcontent/decrypt-form.html)
+_CONTENT = '<div id="mkdocs-encrypted-content" style="display:none">'
+_KEYSTORE = '"encryptcontent_keystore": ['
+_HIDDEN = re.compile(r"display:none !important[^>]*>([^<]*)<")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+# Not a word or plain punctuation: what Markdown may change (* _ ` [ ] < > & # | ~ ! …).
+_NOT_PLAIN = re.compile(r"[^\w ,.;:?'’()-]|_")
+_WORD = re.compile(r"\w+")
+# Texts shorter than this are too common to mean a leak (a name such as "Li" is in "Link").
+SHORTEST_SECRET = 6
+_SNIPPET = 80  # characters of a post's text looked for, at its start and at its end
+
+
+class PublishError(Exception):
+    """The site about to be published failed a check: the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class GateInputs:
+    """What the gate checks the staging folder against."""
+
+    keys: Mapping[str, bytes]  # this build's content keys by key id (a page names its id)
+    public_pages: frozenset[str]  # site paths of the pages readable without a credential
+    secrets: tuple[str, ...]  # texts of the forum that must never be readable
+    public_texts: str = ""  # text published on purpose (the protocol's sources): not a leak
+
+
+def check_site(staging: Path, inputs: GateInputs) -> int:
+    """Check every file of `staging`; raise PublishError at the first that fails. Returns
+    how many files were checked."""
+    clear: dict[str, str] = {}  # readable text → the first file that shows it
+    checked = 0
+    try:
+        for path in _files(staging):
+            relative = path.relative_to(staging).as_posix()
+            for piece in _check_file(path, relative, inputs):
+                clear.setdefault(piece, relative)
+            checked += 1
+        _check_secrets(clear, inputs)
+    finally:
+        _block_cipher.cache_clear()  # no content key kept in memory past the check
+    return checked
+
+
+def _files(staging: Path) -> Iterable[Path]:
+    """Every file under staging; a symbolic link anywhere stops the build."""
+    for folder, folders, names in os.walk(staging):
+        for name in [*folders, *names]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise PublishError(f"{path.relative_to(staging)}: a symbolic link; the site publishes none")
+        for name in sorted(names):
+            yield Path(folder) / name
+
+
+def _check_file(path: Path, relative: str, inputs: GateInputs) -> list[str]:
+    """One file's checks; returns its readable pieces of text for the secrets' check."""
+    if relative.endswith(".html"):
+        text = _read(path, relative)
+        if relative not in inputs.public_pages:
+            _check_encrypted(text, relative, inputs.keys)
+        return _readable(text)
+    if _SEARCH.fullmatch(relative):
+        text = _read(path, relative)
+        if relative == "search/search_index.json":
+            return _readable(_json_text(text, relative))
+        _check_encrypted_index(text, relative, inputs.keys)
+        return []
+    if relative == "sitemap.xml":
+        return _readable(_read(path, relative))
+    if relative == "sitemap.xml.gz":
+        try:
+            return _readable(gzip.decompress(path.read_bytes()).decode("utf-8"))
+        except (OSError, ValueError) as error:
+            raise PublishError(f"{relative}: cannot be read ({error})") from None
+    if _ASSET.fullmatch(relative):
+        return []  # the theme's own files and vendored scripts, which hold no forum text
+    raise PublishError(f"{relative}: not a kind of file the forum publishes")
+
+
+def _read(path: Path, relative: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise PublishError(f"{relative}: cannot be read ({error})") from None
+
+
+def _json_text(text: str, relative: str) -> str:
+    """A JSON file's strings, decoded (a title written with \\u escapes is still a title)."""
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        raise PublishError(f"{relative}: not valid JSON") from None
+
+
+# Encryption ------------------------------------------------------------------------------
+
+
+def page_key_id(text: str) -> str | None:
+    """The id of the content key an encrypted page says it is encrypted with."""
+    start = text.find(_PAGE_KEY)
+    if start < 0:
+        return None
+    start += len(_PAGE_KEY)
+    return text[start : text.find('"', start)]
+
+
+def _content(text: str) -> str | None:
+    """A page's encrypted content, "iv;ciphertext"."""
+    start = text.find(_CONTENT)
+    if start < 0:
+        return None
+    start += len(_CONTENT)
+    end = text.find("<", start)
+    return None if end < 0 else text[start:end]
+
+
+def opens(bundle: str, key: bytes, starts_well: Callable[[bytes], bool] | None = None) -> bool:
+    """Whether an encrypted part ("iv;ciphertext", base64) was made with `key`: its padding
+    is right and it starts as UTF-8 text (or as `starts_well` says). Only its first and last
+    blocks are decoded and decrypted: a page's content is most of its bytes."""
+    iv_b64, _, ciphertext_b64 = bundle.strip().partition(";")
+    size = len(ciphertext_b64)
+    length = size // 4 * 3 - len(ciphertext_b64) + len(ciphertext_b64.rstrip("="))
+    if size % 4 or not length or length % 16 or ";" in ciphertext_b64:
+        return False
+    try:
+        iv = base64.b64decode(iv_b64, validate=True)
+        head = base64.b64decode(ciphertext_b64[:88], validate=True)[:64]
+        tail = base64.b64decode(ciphertext_b64[-48:], validate=True)[-32:] if size > 88 else iv + head
+    except ValueError:
+        return False
+    if len(iv) != 16:
+        return False
+    blocks = _block_cipher(key)
+    start = _xor(blocks.decrypt(head), (iv + head)[: len(head)])
+    last = _xor(blocks.decrypt(tail[-16:]), tail[-32:-16])
+    try:
+        unpad(last, 16)
+        if starts_well is not None:
+            return starts_well(start)
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _zlib_header(start: bytes) -> bool:
+    """The first bytes of a zlib stream (deflate, with a header check that divides by 31)."""
+    return len(start) >= 2 and start[0] & 0x0F == 8 and (start[0] * 256 + start[1]) % 31 == 0
+
+
+@functools.lru_cache(maxsize=64)
+def _block_cipher(key: bytes) -> Any:
+    """AES on single blocks (CBC's chaining is done by `opens`, for a few blocks only)."""
+    return AES.new(key, AES.MODE_ECB)
+
+
+def _xor(left: bytes, right: bytes) -> bytes:
+    return (int.from_bytes(left, "big") ^ int.from_bytes(right, "big")).to_bytes(len(left), "big")
+
+
+def page_opens(text: str, keys: Mapping[str, bytes]) -> bool:
+    """Whether a page's content is encrypted with one of these keys, the one it names."""
+    key = keys.get(page_key_id(text) or "")
+    content = _content(text)
+    return key is not None and content is not None and opens(content, key)
+
+
+def _check_encrypted(text: str, relative: str, keys: Mapping[str, bytes]) -> None:
+    content = _content(text)
+    if content is None or not content.strip():
+        raise PublishError(
+            f"{relative}: not encrypted; only the protocol and 404 pages may be published in clear"
+        )
+    key_id = page_key_id(text)
+    key = keys.get(key_id or "")
+    if key is None:
+        raise PublishError(f"{relative}: encrypted with a key this build does not have ({key_id!r})")
+    parts = [content, *(match[1] for match in _HIDDEN.finditer(text) if match[1].strip())]
+    for part in parts:
+        if not opens(part, key):
+            raise PublishError(
+                f"{relative}: encrypted with other keys than this build's (a page of another build)"
+            )
+
+
+def _check_encrypted_index(text: str, relative: str, keys: Mapping[str, bytes]) -> None:
+    """An encrypted search index: {key id: {page: "iv;ciphertext"}}, every bundle opened by
+    this build's key of that id."""
+    try:
+        index = json.loads(text)
+    except ValueError:
+        raise PublishError(f"{relative}: not valid JSON") from None
+    if not isinstance(index, dict):
+        raise PublishError(f"{relative}: not an encrypted search index")
+    for key_id, pages in index.items():
+        key = keys.get(key_id)
+        if key is None or not isinstance(pages, dict):
+            raise PublishError(f"{relative}: entries under a key this build does not have ({key_id!r})")
+        for page, bundle in pages.items():
+            if not isinstance(bundle, str) or not _opens_bundle(bundle, key):
+                raise PublishError(
+                    f"{relative}: the entries of {page} are not encrypted with this build's keys"
+                )
+
+
+def _opens_bundle(bundle: str, key: bytes) -> bool:
+    """A search bundle: compressed, then encrypted."""
+    return isinstance(bundle, str) and opens(bundle, key, _zlib_header)
+
+
+# Texts in clear --------------------------------------------------------------------------
+
+
+def _readable(text: str) -> list[str]:
+    """What a reader without a credential can read in a file: the file without its encrypted
+    parts, line by line, as markup and as text (entities decoded, white space folded). The
+    same shell repeated on every page is read once."""
+    text = _cut(_cut(text, _CONTENT, "<"), _KEYSTORE, "]")  # the largest encrypted parts
+    pieces: list[str] = []
+    for line in text.splitlines():
+        pieces += _line_pieces(line)
+    return pieces
+
+
+def _cut(text: str, opening: str, closing: str) -> str:
+    """The text without what stands between `opening` and the next `closing`."""
+    start = text.find(opening)
+    if start < 0:
+        return text
+    start += len(opening)
+    end = text.find(closing, start)
+    return text if end < 0 else text[:start] + text[end:]
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_pieces(line: str) -> tuple[str, ...]:
+    without = _CIPHERTEXT.sub(" ", line) if ";" in line else line
+    marked = _SPACE.sub(" ", html_module.unescape(without)).strip() if "&" in without else " ".join(without.split())
+    if not marked:
+        return ()
+    plain = plain_text(without)
+    return (marked,) if plain == marked else (marked, plain)
+
+
+def plain_text(markup: str) -> str:
+    """A line of HTML as a reader reads it: tags dropped, entities decoded, spaces folded."""
+    return _SPACE.sub(" ", html_module.unescape(_TAG.sub("", markup))).strip()
+
+
+def _check_secrets(clear: Mapping[str, str], inputs: GateInputs) -> None:
+    """Every secret text looked for in every readable piece (once per distinct piece)."""
+    haystack = "\n".join(clear).casefold()
+    words = set(_WORD.findall(haystack))
+    public = _SPACE.sub(" ", html_module.unescape(inputs.public_texts)).casefold()
+    for secret in inputs.secrets:
+        wanted = secret.casefold()
+        inner = _WORD.findall(wanted)[1:-1]  # the first and last words may be cut in the text
+        if any(word not in words for word in inner) or wanted not in haystack or wanted in public:
+            continue
+        where = next(file for piece, file in clear.items() if wanted in piece.casefold())
+        raise PublishError(f"{where}: shows forum content in clear ({_shown(secret)})")
+
+
+def _shown(secret: str) -> str:
+    return repr(secret if len(secret) <= 40 else secret[:37] + "…")
+
+
+def forum_secrets(forum: Forum, extra: Iterable[str] = ()) -> tuple[str, ...]:
+    """The texts of the forum that nobody without a credential may read."""
+    texts: list[str] = list(extra)
+    for category in forum.categories.values():
+        texts += [*category.names.values(), *category.descriptions.values()]
+    for person in forum.roster.people():
+        texts += [person.name, person.organization or ""]
+    posts: list[Post] = [*forum.topics, *forum.proposals]
+    posts += [reply for topic in forum.topics for reply in topic.replies]
+    for post in posts:
+        texts.append(getattr(post, "title", "") or "")
+        texts += _snippets(post.body)
+        for translation in post.translations.values():
+            texts += [translation.title or "", *_snippets(translation.body)]
+    unique = {_SPACE.sub(" ", text).strip() for text in texts}
+    return tuple(sorted(text for text in unique if len(text) >= SHORTEST_SECRET))
+
+
+def _snippets(body: str) -> list[str]:
+    """Words of a post as its page shows them, from its first and last lines: the longest run
+    of plain words and punctuation at the start of the first and the end of the last, which
+    Markdown writes out as it is (rendering every post again would cost a rebuild more than
+    the build itself)."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    if not lines:
+        return []
+    found = []
+    for part in {lines[0][:_SNIPPET * 2], lines[-1][-_SNIPPET * 2 :]}:
+        run = " ".join(max(_NOT_PLAIN.split(part), key=len).split()).strip(" ,.;:?'’()-")
+        found.append(run if len(run) <= _SNIPPET else run[:_SNIPPET].rsplit(" ", 1)[0])
+    return found

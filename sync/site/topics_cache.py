@@ -1,0 +1,240 @@
+"""The topics a build read, kept between builds so that a rebuild reads only what changed.
+
+Reading the front matter of tens of thousands of files was most of a rebuild's time after a
+sync added one reply. The topics read are kept in the checkout's `.cache/topics.json`
+(git-ignored, never in the site), as plain JSON of the topics' fields: reading it runs no
+code, whatever a copy arriving with a branch holds (the pickle it replaces did). A cache
+that does not parse, or whose shape is not exactly what this module writes, is ignored and
+the files are read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sync.model.content import Known, load_forum, read_topic
+from sync.model.domain import Forum, Reply, Topic, Translation
+from sync.model.files import write_atomically
+
+CACHE_NAME = "topics.json"
+_FORMAT = 1
+
+# A topic folder's files as the file system describes them: any edit changes it.
+Signature = tuple[tuple[str, int, int], ...]
+
+_loaded: dict[tuple[object, ...], Forum] = {}
+
+
+class _BadCache(Exception):
+    """The cache is not what this module writes: read the files instead."""
+
+
+def topics_cache(content: Path) -> Path:
+    """Where the topics read are kept between builds: in the checkout, never in the site or
+    the repository (.gitignore). It holds the archive's text: erasing a post removes it."""
+    return content.resolve().parent / ".cache" / CACHE_NAME
+
+
+def forget_read_topics(content: Path) -> None:
+    """Remove the topics kept between builds (after an erasure: nothing erased stays)."""
+    topics_cache(content).unlink(missing_ok=True)
+    topics_cache(content).with_name("topics.pickle").unlink(missing_ok=True)  # its former name
+
+
+def archive_fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of every file in content/: any edit changes it."""
+    entries = []
+    for folder, _, names in os.walk(content):
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            entries.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
+
+
+def load_forum_cached(content: Path, languages: Sequence[str]) -> Forum:
+    """`load_forum`, remembered while no file of content/ changes: a build reads the archive
+    before MkDocs starts and again in its hook, and `forum serve` rebuilds on every edit.
+    Between runs, topics whose files did not change are not read again. Callers must not
+    change the forum they get."""
+    key = (str(content.resolve()), tuple(languages), archive_fingerprint(content))
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = load_forum(content, languages, read_topics=read_topics_remembered)
+    return _loaded[key]
+
+
+def folder_signature(folder: Path) -> Signature:
+    """The names, modification times and sizes of a folder's files: any edit changes it."""
+    with os.scandir(folder) as entries:
+        found = [(e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file()]
+    return tuple(sorted(found))
+
+
+def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> list[Topic]:
+    """Topics of the last run whose files are unchanged, the others read afresh."""
+    cache = topics_cache(content)
+    before = _load(cache, known)
+    now: dict[str, tuple[Signature, Topic]] = {}
+    for folder in folders:
+        signature = folder_signature(folder)
+        kept = before.get(str(folder))
+        now[str(folder)] = kept if kept and kept[0] == signature else (signature, read_topic(folder, known))
+    if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):
+        document = {
+            "format": _FORMAT,
+            "known": _known_json(known),
+            "topics": {folder: [list(map(list, sig)), _topic_json(t)] for folder, (sig, t) in now.items()},
+        }
+        write_atomically(cache, json.dumps(document, ensure_ascii=False), private=True)
+    return [topic for _, topic in now.values()]
+
+
+def _load(cache: Path, known: Known) -> dict[str, tuple[Signature, Topic]]:
+    try:
+        document = json.loads(cache.read_text(encoding="utf-8"))
+        if not isinstance(document, dict) or document.get("format") != _FORMAT:
+            return {}
+        if document.get("known") != _known_json(known):  # categories, member states or languages changed
+            return {}
+        topics = document["topics"]
+        if not isinstance(topics, dict):
+            raise _BadCache
+        return {str(folder): (_signature(sig), _topic(data)) for folder, (sig, data) in topics.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
+        return {}  # no cache, or not one this module wrote: read every topic's files
+
+
+# Writing ---------------------------------------------------------------------------------
+
+
+def _known_json(known: Known) -> dict[str, list[str]]:
+    return {
+        "languages": list(known.languages),
+        "categories": sorted(known.categories),
+        "member_states": sorted(known.member_states),
+    }
+
+
+def _translation_json(translation: Translation) -> dict[str, Any]:
+    return {
+        "language": translation.language,
+        "body": translation.body,
+        "translator": translation.translator,
+        "date": translation.date.isoformat(),
+        "path": str(translation.path),
+        "title": translation.title,
+        "outdated": translation.outdated,
+    }
+
+
+def _post_json(post: Topic | Reply) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "author": post.author,
+        "language": post.language,
+        "date": post.date.isoformat(),
+        "body": post.body,
+        "path": str(post.path),
+        "member_state": post.member_state,
+        "edited": post.edited.isoformat() if post.edited else None,
+        "url": post.url,
+        "translations": [_translation_json(t) for t in post.translations.values()],
+    }
+
+
+def _topic_json(topic: Topic) -> dict[str, Any]:
+    return _post_json(topic) | {
+        "title": topic.title,
+        "category": topic.category,
+        "week": topic.week,
+        "proposed_by": topic.proposed_by,
+        "replies": [_post_json(reply) | {"parent": reply.parent} for reply in topic.replies],
+    }
+
+
+# Reading: every field's type checked, or the whole cache is ignored ------------------------
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data[name]
+    if not isinstance(value, str):
+        raise _BadCache
+    return value
+
+
+def _optional_text(data: dict[str, Any], name: str) -> str | None:
+    return None if data[name] is None else _text(data, name)
+
+
+def _moment(data: dict[str, Any], name: str) -> datetime:
+    moment = datetime.fromisoformat(_text(data, name))
+    if moment.tzinfo is None:
+        raise _BadCache
+    return moment
+
+
+def _signature(value: Any) -> Signature:
+    if not isinstance(value, list):
+        raise _BadCache
+    entries = []
+    for entry in value:
+        name, mtime, size = entry
+        if not (isinstance(name, str) and type(mtime) is int and type(size) is int):
+            raise _BadCache
+        entries.append((name, mtime, size))
+    return tuple(entries)
+
+
+def _translations(data: dict[str, Any]) -> dict[str, Translation]:
+    found = {}
+    for item in data["translations"]:
+        outdated = item["outdated"]
+        if not isinstance(outdated, bool):
+            raise _BadCache
+        translation = Translation(
+            language=_text(item, "language"),
+            body=_text(item, "body"),
+            translator=_text(item, "translator"),
+            date=_moment(item, "date"),
+            path=Path(_text(item, "path")),
+            title=_optional_text(item, "title"),
+            outdated=outdated,
+        )
+        found[translation.language] = translation
+    return found
+
+
+def _post_fields(data: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise _BadCache
+    edited = _optional_text(data, "edited")
+    return {
+        "id": _text(data, "id"),
+        "author": _text(data, "author"),
+        "language": _text(data, "language"),
+        "date": _moment(data, "date"),
+        "body": _text(data, "body"),
+        "path": Path(_text(data, "path")),
+        "member_state": _optional_text(data, "member_state"),
+        "edited": _moment(data, "edited") if edited else None,
+        "url": _optional_text(data, "url"),
+        "translations": _translations(data),
+    }
+
+
+def _topic(data: Any) -> Topic:
+    replies = [Reply(**_post_fields(item), parent=_optional_text(item, "parent")) for item in data["replies"]]
+    return Topic(
+        **_post_fields(data),
+        title=_text(data, "title"),
+        category=_text(data, "category"),
+        week=_text(data, "week"),
+        proposed_by=_optional_text(data, "proposed_by"),
+        replies=replies,
+    )

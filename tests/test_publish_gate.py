@@ -1,0 +1,267 @@
+"""The publish gate and the rebuild's key identity: a build publishes no page it did not
+verify, and never a page another build's keys open (issue 12, findings 1 and 5, the gate)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from archive import STRONG, Archive, write_credentials
+from click.testing import CliRunner
+from decrypt import open_page, sign_in
+
+from sync.cli.main import main
+from sync.site import build as build_module
+from sync.site import build_plan
+from sync.site.build import BuildError, build_site
+from sync.site.protection import demo_password
+from sync.site.urls import topic_slug
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    """Every file of a site and a digest of its bytes: what `site/ stays as it was` means."""
+    return {
+        str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def topic_pages(site: Path) -> list[Path]:
+    return sorted([*site.glob("topics/*/index.html"), *site.glob("*/topics/*/index.html")])
+
+
+@pytest.fixture
+def forum_with_topics(archive: Archive, credentials_file: Path) -> Archive:
+    for number in range(1, 4):
+        topic = archive.topic(f"D_t{number}", f"Topic number {number} on IP clinics", "2026-W40", number)
+        archive.reply(
+            topic, f"DC_{number}", "br-ana", "BR", number + 1, f"Reply {number}: our office opened one."
+        )
+    write_credentials(credentials_file, STRONG)
+    return archive
+
+
+@pytest.fixture
+def tamper(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Path], None]], None]:
+    """Change the staging folder after MkDocs wrote it and before the gate reads it, as a
+    plugin's bug would."""
+
+    def install(change: Callable[[Path], None]) -> None:
+        real_build = build_module.mkdocs_build
+
+        def build_then_change(config: object) -> None:
+            real_build(config)
+            change(Path(config.site_dir))  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(build_module, "mkdocs_build", build_then_change)
+
+    return install
+
+
+# Finding 1: copied pages carry this build's keys ----------------------------------------
+
+
+def test_a_real_build_after_a_demo_build_publishes_no_page_the_demo_password_opens(
+    forum_with_topics: Archive,
+) -> None:
+    project = forum_with_topics.project
+    build_site(project)
+    build_site(project, demo=True)  # the same site folder, the public demo passwords
+
+    report = build_site(project)
+
+    assert report.copied == 0, "nothing the demo build made may be copied"
+    pages = topic_pages(report.site_dir)
+    assert len(pages) == 9
+    real = sign_in(pages[0].read_text(), "BR", STRONG["BR"])
+    assert real, "the real BR password opens the pages"
+    for page in pages:
+        html = page.read_text()
+        assert sign_in(html, "BR", demo_password("BR")) is None, page
+        assert open_page(html, real), page
+
+
+def test_a_real_build_after_a_build_with_other_credentials_copies_none_of_its_pages(
+    forum_with_topics: Archive, credentials_file: Path
+) -> None:
+    project = forum_with_topics.project
+    build_site(project)
+    write_credentials(credentials_file, {"BR": "zq7m-8wzk-e2rh-v9pa-c7xn-3fjd"})
+    build_site(project)
+    write_credentials(credentials_file, STRONG)
+
+    report = build_site(project)
+
+    assert report.copied == 0
+    real = sign_in(topic_pages(report.site_dir)[0].read_text(), "BR", STRONG["BR"])
+    assert real and all(open_page(page.read_text(), real) for page in topic_pages(report.site_dir))
+
+
+def test_a_page_of_other_keys_left_in_the_site_is_built_again_not_copied(
+    forum_with_topics: Archive, tmp_path: Path
+) -> None:
+    project = forum_with_topics.project
+    site = build_site(project).site_dir
+    demo = build_site(project, tmp_path / "demo", demo=True).site_dir
+    swapped = f"fr/topics/{topic_slug('D_t2')}/index.html"
+    (site / swapped).write_bytes((demo / swapped).read_bytes())  # the manifest does not know
+
+    report = build_site(project)
+
+    assert report.copied == 6, "the two other topics, three languages each"
+    html = (report.site_dir / swapped).read_text()
+    assert open_page(html, sign_in(html, "BR", STRONG["BR"]))
+    assert sign_in(html, "BR", demo_password("BR")) is None
+
+
+def test_the_gate_refuses_a_copied_page_of_other_keys(
+    forum_with_topics: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = forum_with_topics.project
+    site = build_site(project).site_dir
+    demo = build_site(project, tmp_path / "demo", demo=True).site_dir
+    swapped = f"fr/topics/{topic_slug('D_t2')}/index.html"
+    (site / swapped).write_bytes((demo / swapped).read_bytes())
+    before = snapshot(site)
+    # The rebuild's own check skipped, as if it had a bug: the gate still stops the page.
+    monkeypatch.setattr(build_plan, "page_opens", lambda html, keys: True)
+
+    with pytest.raises(BuildError, match=rf"{swapped}: encrypted with other keys than this build's"):
+        build_site(project)
+
+    assert snapshot(site) == before
+
+
+# The gate ---------------------------------------------------------------------------------
+
+
+def test_a_page_left_unencrypted_stops_the_build_and_the_site_stays(
+    forum_with_topics: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = forum_with_topics.project
+    site = build_site(project).site_dir
+    before = snapshot(site)
+    real_meta = build_plan.page_meta
+
+    def one_page_without_level(plan: build_plan.BuildPlan, src_uri: str) -> dict | None:
+        meta = real_meta(plan, src_uri)
+        if meta is not None and src_uri == f"topics/{topic_slug('D_t1')}.es.md":
+            meta["level"] = ""  # encryptcontent then leaves the page as it is
+        return meta
+
+    monkeypatch.setattr(build_plan, "page_meta", one_page_without_level)
+
+    with pytest.raises(BuildError, match=rf"es/topics/{topic_slug('D_t1')}/index.html: not encrypted"):
+        build_site(project, full=True)
+
+    assert snapshot(site) == before
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site-building")], "staging removed"
+
+
+def test_a_title_in_clear_on_a_public_page_stops_the_build(
+    forum_with_topics: Archive, tamper: Callable[[Callable[[Path], None]], None]
+) -> None:
+    def title_on_the_protocol(staging: Path) -> None:
+        page = staging / "fr/protocol/index.html"
+        page.write_text(
+            page.read_text().replace("</article>", "<p>Topic number 2 on IP clinics</p></article>")
+        )
+
+    tamper(title_on_the_protocol)
+
+    with pytest.raises(
+        BuildError, match=r"fr/protocol/index.html: shows forum content in clear \('Topic number 2"
+    ):
+        build_site(forum_with_topics.project)
+    assert not (forum_with_topics.root / "site").exists()
+
+
+def test_a_reply_in_clear_in_the_public_search_index_stops_the_build(
+    forum_with_topics: Archive, tamper: Callable[[Callable[[Path], None]], None]
+) -> None:
+    def reply_in_the_index(staging: Path) -> None:
+        index = staging / "search/search_index.json"
+        index.write_text(
+            index.read_text().replace(
+                '"docs": [', '"docs": [{"text": "Reply 3: our office \\u006fpened one."},'
+            )
+        )
+
+    tamper(reply_in_the_index)
+
+    with pytest.raises(BuildError, match=r"search/search_index.json: shows forum content in clear"):
+        build_site(forum_with_topics.project)
+
+
+def test_a_symbolic_link_in_the_site_stops_the_build(
+    forum_with_topics: Archive, tamper: Callable[[Callable[[Path], None]], None], credentials_file: Path
+) -> None:
+    tamper(lambda staging: os.symlink(credentials_file, staging / "assets" / "forum-extra.js"))
+
+    with pytest.raises(BuildError, match=r"assets/forum-extra.js: a symbolic link"):
+        build_site(forum_with_topics.project)
+
+
+def test_a_file_of_an_unknown_kind_in_the_site_stops_the_build(
+    forum_with_topics: Archive, tamper: Callable[[Callable[[Path], None]], None]
+) -> None:
+    tamper(lambda staging: (staging / "notes.yml").write_text("anything"))
+
+    with pytest.raises(BuildError, match=r"notes.yml: not a kind of file the forum publishes"):
+        build_site(forum_with_topics.project)
+
+
+# Finding 5: content/pages/ holds the protocol and nothing else ---------------------------
+
+
+def test_a_symbolic_link_in_content_pages_is_refused_naming_it(
+    forum_with_topics: Archive, credentials_file: Path
+) -> None:
+    link = forum_with_topics.content / "pages" / "keys.md"
+    os.symlink(credentials_file, link)
+
+    with pytest.raises(BuildError, match=rf"{link}: a symbolic link"):
+        build_site(forum_with_topics.project)
+    assert not (forum_with_topics.root / "site").exists()
+
+
+def test_a_file_other_than_the_protocol_in_content_pages_is_refused_naming_it(
+    forum_with_topics: Archive,
+) -> None:
+    stray = forum_with_topics.content / "pages" / "minutes.md"
+    stray.write_text("# Minutes of the closed meeting\n", encoding="utf-8")
+
+    with pytest.raises(
+        BuildError, match=rf"{stray}: not a file the forum publishes; content/pages/ holds only"
+    ):
+        build_site(forum_with_topics.project)
+
+
+# Finding 11: the origin ------------------------------------------------------------------
+
+
+def test_forum_build_warns_when_the_site_is_a_shared_github_io_project_site(
+    forum_with_topics: Archive,
+) -> None:
+    mkdocs_yml = forum_with_topics.root / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        "site_url: https://wipo-forum.github.io/ta-forum/\n" + mkdocs_yml.read_text(), encoding="utf-8"
+    )
+
+    result = CliRunner().invoke(main, ["build", "--project", str(forum_with_topics.root)])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: site_url https://wipo-forum.github.io/ta-forum/ is a github.io project site"
+        in result.output
+    )
+
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text().replace("wipo-forum.github.io/ta-forum", "forum.example.org")
+    )
+    result = CliRunner().invoke(main, ["build", "--project", str(forum_with_topics.root)])
+    assert result.exit_code == 0 and "Warning" not in result.output
