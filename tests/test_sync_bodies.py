@@ -49,6 +49,9 @@ def unsafe_parts(body: str) -> list[str]:
             "[Click](javascript:alert(document.cookie)) here",
             "[Click](#javascript:alert(document.cookie)) here",
         ),
+        # An empty destination makes the scheme the link's title: it is neutralized there too.
+        ('[a]("javascript:alert(1)")', '[a]("#javascript:alert(1)")'),
+        ("[a](https://x.org 'JAVA\tscript:x')", "[a](https://x.org '#JAVA\tscript:x')"),
         (
             "[x](  JAVA\tscript:x) [y](&#100;ata:text/html)",
             "[x](  #JAVA\tscript:x) [y](#&#100;ata:text/html)",

@@ -50,6 +50,8 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _IMAGE = re.compile(r"!(\[(?:[^\]\\]|\\.)*\])")  # inline, reference and shortcut images
 # Where a Markdown link's destination starts: `[text](` and `[label]: ` definitions.
 _DESTINATION = re.compile(r"\]\(\s*<?|^ {0,3}\[[^\]]+\]:\s*<?", re.MULTILINE)
+# Where a link's title may open: after its destination, or after a reference definition's.
+_TITLE = re.compile(r"""(?:\]\([^)\n]*?|^ {0,3}\[[^\]]+\]:[^\n]*?)["'(]""", re.MULTILINE)
 _SRC = re.compile(r'\bsrc="([^"]*)"')
 _ALT = re.compile(r'\balt="([^"]*)"')
 
@@ -88,7 +90,8 @@ def _segments(text: str) -> list[tuple[bool, str]]:
 def _clean_prose(text: str) -> str:
     text = _strip_html(text)
     text = _IMAGE.sub(_image_as_link, text)
-    return _DESTINATION.sub(_neutralize, text)
+    text = _DESTINATION.sub(_neutralize, text)
+    return _TITLE.sub(_neutralize, text)
 
 
 def _strip_html(text: str) -> str:
