@@ -20,12 +20,13 @@ from sync.site.urls import guest_url, outside_link, topic_slug
 
 # Each piece tries another way out of the text it is put in: a tag, an event handler, the end
 # of the encrypted header's <div>, an attribute's quotes, a Jinja expression, a link.
+# Every piece fits, with its field's marker, in one line of plain text (300 characters at most).
 CORPUS = [
-    "<script>window.__pwned = 'script'</script>",
-    "<img src=x onerror=\"window.__pwned = 'img'\">",
+    "<script>window.__pwned='script'</script>",
+    "<img src=x onerror=\"window.__pwned='img'\">",
     "</div><b>after the div</b>",
-    '" onmouseover="window.__pwned = \'quote\'" x="',
-    "' autofocus onfocus='window.__pwned = 1' x='",
+    '" onmouseover="window.__pwned=\'quote\'" x="',
+    "' autofocus onfocus='window.__pwned=1' x='",
     "{{ config.site_name }}{% if true %}jinja{% endif %}",
     "<svg/onload=alert(1)>",
 ]
@@ -203,10 +204,18 @@ def test_a_title_with_a_newline_and_dashes_never_publishes_a_page_in_clear(
     archive: Archive, where: str
 ) -> None:
     breaking = "Clínicas de PI\n---\n."
-    topic = archive.topic("D_t1", breaking if where == "topic" else "IP clinics", "2026-W40", 1)
+    topic = archive.topic("D_t1", "IP clinics", "2026-W40", 1)
     archive.reply(topic, "DC_1", "br-ana", "BR", 2, "Our secret reply about clinics.")
+    # The file as a translator (or a hand edit) sends it: the forum's own writers refuse it.
+    as_sent = 'title: "Clínicas de PI\\n---\\n."'
+    if where == "topic":
+        source = topic.path.read_text(encoding="utf-8")
+        topic.path.write_text(source.replace("title: IP clinics", as_sent, 1), encoding="utf-8")
     if where == "translation":
-        archive.translate(topic, "es", "Texto.", title=breaking)
+        archive.translate(topic, "es", "Texto.", title="Clínicas de PI")
+        translated = topic.path.with_name("topic.es.md")
+        source = translated.read_text(encoding="utf-8")
+        translated.write_text(source.replace("title: Clínicas de PI", as_sent, 1), encoding="utf-8")
     if where == "category":
         categories = yaml.safe_load((archive.content / "categories.yml").read_text(encoding="utf-8"))
         categories["categories"][0]["names"]["es"] = breaking

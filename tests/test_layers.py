@@ -257,22 +257,8 @@ def violations(root: Path) -> list[str]:
 # The tree as it is -------------------------------------------------------------------------
 
 
-# The site's pages and its statistics page import each other (pages.py takes the statistics
-# page's HTML, statistics.py the URLs in pages.py). The URLs are being moved out of pages.py
-# (the site room's own work, issue 13); until that lands, this one cycle is expected, and
-# only this one. The strict xfail below turns red once it is gone: then delete PENDING.
-PENDING = "import cycle between sync.site.pages, sync.site.statistics:"
-
-
 def test_the_rooms_keep_their_arrows() -> None:
-    assert [problem for problem in violations(ROOT) if not problem.startswith(PENDING)] == []
-
-
-@pytest.mark.xfail(
-    strict=True, reason="pages.py and statistics.py import each other until URLs leave pages.py"
-)
-def test_the_site_pages_and_the_statistics_page_no_longer_import_each_other() -> None:
-    assert not [problem for problem in violations(ROOT) if problem.startswith(PENDING)]
+    assert violations(ROOT) == []
 
 
 def test_every_room_is_read() -> None:
