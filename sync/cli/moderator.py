@@ -15,6 +15,13 @@ from typing import TextIO
 import click
 
 from sync.cli.options import credentials_file_option, open_project, project_option
+from sync.cli.translators import (
+    FORMATS,
+    export_xliff_package,
+    import_xliff_package,
+    translations_memory,
+    xliff_files,
+)
 from sync.github.client import GitHubClient, GitHubError, connect
 from sync.intake.pipeline import DEFAULT_API_URL
 from sync.model.credentials import CredentialError, credentials_path, load_credentials
@@ -347,14 +354,26 @@ def translations(context: click.Context, project_dir: Path | None) -> None:
     default=None,
     help="The package's folder (default: translations-<lang>/ here).",
 )
+@click.option(
+    "--format",
+    "package_format",
+    type=click.Choice(FORMATS),
+    default="markdown",
+    show_default=True,
+    help="One Markdown file per post, or one XLIFF 1.2 file for CAT tools.",
+)
 @project_option
-def translations_export(language: str, out: Path | None, project_dir: Path | None) -> None:
-    """Write a package for an external translator: one file per post, source text and context."""
+def translations_export(
+    language: str, out: Path | None, package_format: str, project_dir: Path | None
+) -> None:
+    """Write a package for an external translator: the posts' source text and context."""
     from sync.model.content import load_forum
     from sync.moderator.translations import export
 
-    project = _project(project_dir)
     folder = out or Path(f"translations-{language}")
+    if package_format == "xliff":
+        return export_xliff_package(project_dir, language, folder)
+    project = _project(project_dir)
     try:
         written = export(load_forum(project.content, project.languages()), language, folder)
     except ContentError as error:
@@ -363,18 +382,30 @@ def translations_export(language: str, out: Path | None, project_dir: Path | Non
 
 
 @translations.command("import")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "package_format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="The package's format (default: XLIFF for a .xlf file or a folder holding one).",
+)
 @project_option
-def translations_import(folder: Path, project_dir: Path | None) -> None:
+def translations_import(folder: Path, package_format: str | None, project_dir: Path | None) -> None:
     """Read a translator's completed files back into content/, checking each one."""
     from sync.model.content import load_forum
     from sync.moderator.translations import import_package
 
-    project = _project(project_dir)
-    try:
-        report = import_package(load_forum(project.content, project.languages()), folder)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
+    if package_format == "xliff" or (package_format is None and xliff_files(folder)):
+        report = import_xliff_package(project_dir, folder)
+    elif folder.is_file():
+        raise click.ClickException(f"{folder}: a Markdown package is a folder")
+    else:
+        project = _project(project_dir)
+        try:
+            report = import_package(load_forum(project.content, project.languages()), folder)
+        except ContentError as error:
+            raise click.ClickException(str(error)) from None
     click.echo(f"Took {len(report.taken)} translations, refused {len(report.refused)}.")
     for post_id, language in report.taken:
         click.echo(f"  took {post_id} ({language})")
@@ -384,4 +415,5 @@ def translations_import(folder: Path, project_dir: Path | None) -> None:
         raise SystemExit(1)
 
 
+translations.add_command(translations_memory)
 MODERATION_COMMANDS = [topic, proposal, invite, erase, translations]

@@ -1,0 +1,78 @@
+"""`forum translations` for external providers: the XLIFF package and the TMX memory.
+
+`sync.cli.moderator` keeps the group and the Markdown package; with `--format xliff` its
+export and import hand over to the functions here, and `memory` is added to the group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sync.cli.options import open_project, project_option
+from sync.model.domain import ContentError
+from sync.moderator.translations import ImportReport
+
+FORMATS = ("markdown", "xliff")
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+
+
+def export_xliff_package(project_dir: Path | None, language: str, folder: Path) -> None:
+    """Write the XLIFF file for `language` into `folder` and say what it holds."""
+    from sync.model.content import load_forum
+    from sync.moderator.xliff import export_xliff
+
+    project = open_project(project_dir)
+    try:
+        exported = export_xliff(load_forum(project.content, project.languages()), language, folder)
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Wrote {exported.path}: {exported.posts} posts, {exported.units} units, {exported.words} words "
+        "(XLIFF 1.2). The translator translates every unit, and unit 'translator' with their name."
+    )
+
+
+def xliff_files(location: Path) -> list[Path]:
+    """The XLIFF files given: one file, or those in a folder."""
+    if location.is_file():
+        return [location] if location.suffix.lower() in XLIFF_SUFFIXES else []
+    return sorted(p for p in location.iterdir() if p.suffix.lower() in XLIFF_SUFFIXES)
+
+
+def import_xliff_package(project_dir: Path | None, location: Path) -> ImportReport:
+    """Read the translator's XLIFF file(s) back into content/, checking each post."""
+    from sync.model.content import load_forum
+    from sync.moderator.xliff import import_xliff
+
+    project = open_project(project_dir)
+    paths = xliff_files(location)
+    if not paths:
+        raise click.ClickException(f"{location}: no .xlf or .xliff file to import")
+    try:
+        return import_xliff(load_forum(project.content, project.languages()), paths)
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("memory")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("forum.tmx"),
+    show_default=True,
+    help="The TMX file to write.",
+)
+@project_option
+def translations_memory(out: Path, project_dir: Path | None) -> None:
+    """Export every existing translation as a TMX translation memory for the CAT tools."""
+    from sync.model.content import load_forum
+    from sync.moderator.memory import write_memory
+
+    project = open_project(project_dir)
+    try:
+        count = write_memory(load_forum(project.content, project.languages()), out)
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {out}: {count} translation pairs (TMX 1.4).")
