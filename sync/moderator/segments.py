@@ -230,7 +230,10 @@ def restore(source: Segment, translated: list[Node]) -> str:
             raise PlaceholderError(f"tag {code_id} appears {count} times")
     missing = [code_id for code_id in codes if code_id not in seen]
     if missing:
-        raise PlaceholderError(f"tag {', '.join(missing)} is missing")
+        listed = ", ".join(missing)
+        raise PlaceholderError(
+            f"tags {listed} are missing" if len(missing) > 1 else f"tag {listed} is missing"
+        )
     for code in walk(translated):
         if code.kind != codes[code.id].kind:
             raise PlaceholderError(f"tag {code.id} was <{codes[code.id].kind}> and is now <{code.kind}>")
