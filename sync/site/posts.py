@@ -174,7 +174,7 @@ def _texts(post: Post, text: Shown, t: Interface) -> str:
         show, hide = t("show_original", language=original), t("hide_original")
     target = f"forum-other-{escape(post.id)}"
     button = (
-        f'<button type="button" class="md-button forum-post__toggle" aria-expanded="false"'
+        f'<button type="button" class="forum-post__toggle" aria-expanded="false"'
         f' aria-controls="{target}" data-show="{escape(show)}" data-hide="{escape(hide)}">'
         f"{escape(show)}</button>"
     )
