@@ -141,13 +141,22 @@ def _days(digest: Digest, t: Interface) -> dict[str, str]:
 
 def _who(forum: Forum, post: Post, t: Interface) -> str:
     """Member state and delegate, or the moderator, as plain text."""
+    return " — ".join(_who_parts(forum, post, t))
+
+
+def _who_html(forum: Forum, post: Post, t: Interface) -> str:
+    """The same, each part isolated (a Latin name in an Arabic line keeps its place)."""
+    return " — ".join(isolate(escape(part)) for part in _who_parts(forum, post, t))
+
+
+def _who_parts(forum: Forum, post: Post, t: Interface) -> list[str]:
     person = forum.roster.person(post.author)
     name = person.name if person else post.author
     if post.member_state:
-        return f"{t.member_state(post.member_state)} — {name}"
+        return [t.member_state(post.member_state), name]
     if person and person.organization:
-        return f"{t('guest', organization=person.organization)} — {name}"
-    return f"{t('moderator')} — {name}" if person and person.role is Role.MODERATOR else name
+        return [t("guest", organization=person.organization), name]
+    return [t("moderator"), name] if person and person.role is Role.MODERATOR else [name]
 
 
 def _note(post: Post, language: str, t: Interface) -> str | None:
@@ -234,7 +243,7 @@ def _topic_html(forum: Forum, topic: Topic, t: Interface, links: Links) -> str:
         f'<h3 lang="{_title_language(topic, t.language)}" dir="auto"><a href="{escape(links.topic(topic))}">'
         f"{escape(topic.title_in(t.language))}</a></h3>\n"
         f'<p><a href="{category_href}" dir="auto">{escape(category)}</a> · '
-        f"{isolate(escape(_who(forum, topic, t)))} · {isolate(escape(t.date(topic.date)))}</p>\n"
+        f"{_who_html(forum, topic, t)} · {isolate(escape(t.date(topic.date)))}</p>\n"
         f"{post_notes(topic, text, t)}\n"
         f"<div{lang_attributes(language, t.language)}>\n{render_body(body)}\n</div>"
         f"{_original_html(topic, topic, t, links)}"
@@ -246,7 +255,7 @@ def _replies_html(forum: Forum, topic: Topic, replies: list[Reply], t: Interface
     for reply in replies:
         text = shown(reply, t.language)
         body, language = _reading(reply, t.language)
-        who, when = isolate(escape(_who(forum, reply, t))), isolate(escape(t.date(reply.date)))
+        who, when = _who_html(forum, reply, t), isolate(escape(t.date(reply.date)))
         items.append(
             f"<li><p><strong>{who}</strong> · {when}</p>\n"
             f"{post_notes(reply, text, t)}\n"
