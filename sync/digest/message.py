@@ -169,7 +169,7 @@ def _note(post: Post, language: str, t: Interface) -> str | None:
         return None
     note = t("translated_from", language=original, translator=text.translation.translator)
     if text.translation.outdated:
-        return f"{note} {t('translation_outdated')} {t('original_shown_first')}"
+        return f"{note} — {t.sentences(t('translation_outdated'), t('original_shown_first'))}"
     return note
 
 

@@ -53,6 +53,10 @@ class Interface:
         """A whole number as this language writes it (CLDR)."""
         return format_decimal(value, locale=self.locale)
 
+    def sentences(self, *sentences: str) -> str:
+        """Sentences one after the other: a space between them, none in Chinese."""
+        return ("" if self.language == "zh" else " ").join(sentences)
+
     def listing(self, items: list[str]) -> str:
         """Items of a table cell or a byline, separated as this language separates them
         (", " in English, "، " in Arabic, "、" in Chinese); CLDR's list patterns add an

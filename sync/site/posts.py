@@ -127,9 +127,9 @@ def post_notes(post: Post, text: Shown, t: Interface) -> str:
     notes = [filled(t, "translated_from", language=original, translator=translator)]
     classes = "forum-post__note forum-post__note--translated"
     if text.translation.outdated:
-        notes += [escape(t("translation_outdated")), escape(t("original_shown_first"))]
+        notes.append(escape(t.sentences(t("translation_outdated"), t("original_shown_first"))))
         classes += " forum-post__note--outdated"
-    return f'<p class="{classes}">{" ".join(notes)}</p>'
+    return f'<p class="{classes}">{"<br>".join(notes)}</p>'
 
 
 def time_html(moment: datetime, t: Interface) -> str:
