@@ -16,11 +16,12 @@ import click
 
 from sync.cli.options import credentials_file_option, open_project, project_option
 from sync.cli.translators import (
-    FORMATS,
+    export_format_option,
     export_xliff_package,
+    import_format_option,
     import_xliff_package,
+    is_xliff_package,
     translations_memory,
-    xliff_files,
 )
 from sync.github.client import GitHubClient, GitHubError, connect
 from sync.intake.pipeline import DEFAULT_API_URL
@@ -354,14 +355,7 @@ def translations(context: click.Context, project_dir: Path | None) -> None:
     default=None,
     help="The package's folder (default: translations-<lang>/ here).",
 )
-@click.option(
-    "--format",
-    "package_format",
-    type=click.Choice(FORMATS),
-    default="markdown",
-    show_default=True,
-    help="One Markdown file per post, or one XLIFF 1.2 file for CAT tools.",
-)
+@export_format_option
 @project_option
 def translations_export(
     language: str, out: Path | None, package_format: str, project_dir: Path | None
@@ -383,23 +377,15 @@ def translations_export(
 
 @translations.command("import")
 @click.argument("folder", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "package_format",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="The package's format (default: XLIFF for a .xlf file or a folder holding one).",
-)
+@import_format_option
 @project_option
 def translations_import(folder: Path, package_format: str | None, project_dir: Path | None) -> None:
     """Read a translator's completed files back into content/, checking each one."""
     from sync.model.content import load_forum
     from sync.moderator.translations import import_package
 
-    if package_format == "xliff" or (package_format is None and xliff_files(folder)):
+    if is_xliff_package(folder, package_format):
         report = import_xliff_package(project_dir, folder)
-    elif folder.is_file():
-        raise click.ClickException(f"{folder}: a Markdown package is a folder")
     else:
         project = _project(project_dir)
         try:

@@ -18,6 +18,32 @@ FORMATS = ("markdown", "xliff")
 XLIFF_SUFFIXES = (".xlf", ".xliff")
 
 
+export_format_option = click.option(
+    "--format",
+    "package_format",
+    type=click.Choice(FORMATS),
+    default="markdown",
+    show_default=True,
+    help="One Markdown file per post, or one XLIFF 1.2 file for CAT tools.",
+)
+import_format_option = click.option(
+    "--format",
+    "package_format",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="The package's format (default: XLIFF for a .xlf file or a folder holding one).",
+)
+
+
+def is_xliff_package(location: Path, package_format: str | None) -> bool:
+    """Whether to read `location` as XLIFF: asked for, or a .xlf file or a folder of them."""
+    if package_format == "xliff" or (package_format is None and xliff_files(location)):
+        return True
+    if location.is_file():
+        raise click.ClickException(f"{location}: a Markdown package is a folder")
+    return False
+
+
 def export_xliff_package(project_dir: Path | None, language: str, folder: Path) -> None:
     """Write the XLIFF file for `language` into `folder` and say what it holds."""
     from sync.model.content import load_forum

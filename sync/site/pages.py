@@ -11,22 +11,13 @@ import hashlib
 import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
-from sync.site.posts import (
-    excerpt,
-    filled,
-    isolate,
-    lang_attributes,
-    post_article,
-    shown,
-    time_html,
-    week_html,
-)
+from sync.site import posts
+from sync.site.posts import excerpt, filled, isolate, lang_attributes, post_article, shown, week_html
 from sync.site.search import search_html
 
 if TYPE_CHECKING:
@@ -67,8 +58,7 @@ class SitePage:
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
 
 
-def _time(moment: datetime, t: Interface) -> str:
-    return time_html(moment, t)
+_time = posts.time_html
 
 
 def guest_url(topic_id: str) -> str:
@@ -170,13 +160,8 @@ class Site:
     def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
         text = shown(topic, t.language)
         category = self._category_name(topic.category, t)
-        facts = " · ".join(
-            [
-                filled(t, "week", week=week_html(topic.week)),
-                isolate(escape(category)),
-                escape(t("reply_count", count=len(topic.replies))),
-            ]
-        )
+        week, count = filled(t, "week", week=week_html(topic.week)), len(topic.replies)
+        facts = " · ".join([week, isolate(escape(category)), escape(t("reply_count", count=count))])
         return (
             f'<article class="forum-card"><h3>{self._topic_link(page, topic, t)}</h3>\n'
             f'<p class="forum-card__facts">{facts}</p>\n'
@@ -368,7 +353,7 @@ class Site:
         for invitation in reversed(self.invitations):  # newest first
             topic = self.forum.topic(invitation.topic)
             if invitation.revoked:
-                decision = filled(t, "invitation_revoked", date=time_html(invitation.revoked, t))
+                decision = filled(t, "invitation_revoked", date=_time(invitation.revoked, t))
             elif invitation.decision == "declined":
                 decision = filled(t, "invitation_declined", reason=isolate(escape(invitation.reason or "")))
             else:
@@ -378,7 +363,7 @@ class Site:
                 isolate(escape(guest)),
                 self._topic_link(page, topic, t) if topic else escape(invitation.topic),
                 escape(t.member_state(invitation.requested_by)),
-                time_html(invitation.until, t),
+                _time(invitation.until, t),
                 decision,
             ]
             rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
@@ -406,8 +391,7 @@ class Site:
 
     @staticmethod
     def _title_lang(post: Topic | Proposal, t: Interface) -> str:
-        """`lang` and `dir` on a title left in its original language; `dir="auto"` on the
-        others, so that a title keeps its punctuation on its own side in any page."""
+        """`lang` and `dir` on a title left in its original language, else `dir="auto"`."""
         translated = post.translation(t.language)
         if post.language == t.language or (translated and translated.title):
             return ' dir="auto"'
