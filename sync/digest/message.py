@@ -173,15 +173,6 @@ def _note(post: Post, language: str, t: Interface) -> str | None:
     return note
 
 
-def _reading(post: Post, language: str) -> tuple[str, str]:
-    """The text a reader reads and its language: the translation, or the original when the
-    translation is outdated."""
-    text = shown(post, language)
-    if text.translation is not None and text.translation.outdated:
-        return post.body, post.language
-    return text.body, text.language
-
-
 def _original_html(topic: Topic, post: Post, t: Interface, links: Links) -> str:
     """For a translated post, a link to it in the original; else nothing."""
     if post.translation(t.language) is None or post.language == t.language:
@@ -236,7 +227,7 @@ def render_html(forum: Forum, digest: Digest, language: str, site_url: str) -> s
 
 def _topic_html(forum: Forum, topic: Topic, t: Interface, links: Links) -> str:
     text = shown(topic, t.language)
-    body, language = _reading(topic, t.language)
+    body, language = text.body, text.language
     category = forum.categories[topic.category].name(t.language, forum.default_language)
     category_href = escape(links.page(category_url(topic.category)))
     return (
@@ -254,7 +245,7 @@ def _replies_html(forum: Forum, topic: Topic, replies: list[Reply], t: Interface
     items = []
     for reply in replies:
         text = shown(reply, t.language)
-        body, language = _reading(reply, t.language)
+        body, language = text.body, text.language
         who, when = _who_html(forum, reply, t), isolate(escape(t.date(reply.date)))
         items.append(
             f"<li><p><strong>{who}</strong> · {when}</p>\n"
@@ -312,7 +303,7 @@ def render_text(forum: Forum, digest: Digest, language: str, site_url: str) -> s
         lines += [t("digest_no_activity"), ""]
     lines += _heading(t("digest_new_topic"))
     for topic in digest.topics:
-        body, _ = _reading(topic, language)
+        body = shown(topic, language).body
         lines += [
             topic.title_in(language),
             links.topic(topic),
@@ -326,7 +317,7 @@ def render_text(forum: Forum, digest: Digest, language: str, site_url: str) -> s
     for topic, replies in digest.replies:
         lines += [topic.title_in(language), ""]
         for reply in replies:
-            body, _ = _reading(reply, language)
+            body = shown(reply, language).body
             note, original = _note(reply, language, t), _original_text(topic, reply, t, links)
             lines += [f"* {_who(forum, reply, t)}, {t.date(reply.date)}", f"  {note}" if note else None]
             lines += [f"  {unescape(excerpt(body, FIRST_LINES))}", f"  {links.topic(topic, reply)}"]

@@ -38,8 +38,11 @@ class Shown:
 
 
 def shown(post: Post, reader: str) -> Shown:
-    """The translation into the reader's language if there is one, else the original."""
+    """The translation into the reader's language if there is one and it is not outdated,
+    else the original."""
     translation = post.translation(reader)
+    if translation is not None and translation.outdated:  # the original prevails, and comes first
+        return Shown(post.language, post.body, translation, pending=False)
     if translation is not None:
         return Shown(reader, translation.body, translation, pending=False)
     return Shown(post.language, post.body, None, pending=post.language != reader)
@@ -166,7 +169,7 @@ def _texts(post: Post, text: Shown, t: Interface) -> str:
     original = escape(t.language_name(post.language))
     if text.translation.outdated:
         first = _body("forum-post__body", post.language, post.body, t)
-        label, body, language = t("outdated_translation_label"), text.body, t.language
+        label, body, language = t("outdated_translation_label"), text.translation.body, t.language
         show, hide = t("show_translation"), t("hide_translation")
     else:
         first = _body("forum-post__body", t.language, text.body, t)
