@@ -23,7 +23,7 @@ from sync.model.config import Project, forum_languages
 from sync.model.content import load_forum_cached
 from sync.model.credentials import CredentialError
 from sync.model.domain import ContentError, Forum
-from sync.moderator.invitations import load_register
+from sync.model.register import load_register
 from sync.site import incremental
 from sync.site.encryption import NAME as ENCRYPTION
 from sync.site.pages import Site, SitePage

@@ -14,7 +14,8 @@ from archive import ROOT
 from conftest import BuiltSite, serving
 from playwright.sync_api import Page, expect
 
-from sync.digest.message import parse_week, select, write_preview
+from sync.digest.message import select, write_preview
+from sync.model.dates import parse_week
 from sync.model.domain import Forum
 from sync.site.pages import topic_slug
 from sync.site.protection import demo_password

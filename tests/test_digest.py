@@ -26,7 +26,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from sync.cli.main import main
-from sync.digest.message import parse_week, select
+from sync.digest.message import replies_from, select
+from sync.model.dates import parse_week
 from sync.model.domain import Forum
 
 SITE = "https://forum.example.org/"
@@ -367,7 +368,7 @@ def test_every_reply_is_in_exactly_one_digest(demo: Forum) -> None:
 
     everything = [reply.id for topic in demo.topics for reply in topic.replies]
     assert sorted(gathered) == sorted(everything), "no reply missed, none twice"
-    assert first.replies_from < min(r.date for t in demo.topics for r in t.replies) < last.monday
+    assert replies_from(first) < min(r.date for t in demo.topics for r in t.replies) < last.start
     assert [t.week for t in select(demo, parse_week("2026-w48")).topics] == ["2026-W48"]
 
 

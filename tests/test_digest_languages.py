@@ -8,9 +8,10 @@ import pytest
 from archive import Archive
 from bs4 import BeautifulSoup
 
-from sync.digest.message import message, parse_week, render_html, render_text, select
+from sync.digest.message import message, render_html, render_text, select
 from sync.i18n.interface import Interface
 from sync.model.content import load_forum
+from sync.model.dates import parse_week
 from sync.model.domain import Forum
 from sync.site.pages import topic_slug
 

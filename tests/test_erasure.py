@@ -14,8 +14,8 @@ from fake_github import validate_query
 from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
+from sync.github.writes import QUERIES as MUTATIONS
 from sync.model.content import read_file, topics_cache
-from sync.moderator.erasure import MUTATIONS
 from sync.site.build import build_site
 
 pytest_plugins = ["syncfixtures"]

@@ -165,8 +165,12 @@ def test_a_bad_token_or_repository_is_named() -> None:
         with pytest.raises(GitHubError, match=r"refused the token \(401 Bad credentials\)"):
             fetch_discussions(GitHubClient(github, "octo-org/forum"), since=None)
         github = connect(fake.api_url, "good", seconds_between_requests=0, seconds_between_writes=0)
-        with pytest.raises(GitHubError, match=r"Could not resolve to a Repository.*check --repository"):
+        with pytest.raises(
+            GitHubError, match=r"Could not resolve to a Repository.*check the repository"
+        ) as caught:
             fetch_discussions(GitHubClient(github, "octo-org/nothing"), since=None)
+        # The command line names its own flag there (tests/test_sync_cli.py).
+        assert "check --repository and" in caught.value.render(lambda name: f"--{name}")
     with pytest.raises(GitHubError, match="not of the form owner/name"):
         GitHubClient(github, "forum")
 

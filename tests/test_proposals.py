@@ -11,13 +11,14 @@ from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
 from sync.github.client import GitHubClient, connect
+from sync.github.writes import ANSWER_MUTATION
 from sync.model.content import read_file
-from sync.moderator.proposals import ANSWER_MUTATION
-from sync.moderator.schedule import current_week, load_schedule, publish_due
+from sync.model.dates import week_of
+from sync.moderator.schedule import load_schedule, publish_due
 
 pytest_plugins = ["syncfixtures"]
 
-NEXT_WEEK = current_week(date.today() + timedelta(weeks=1))
+NEXT_WEEK = week_of(date.today() + timedelta(weeks=1)).code
 
 
 def forum(world: World, *args: str) -> tuple[int, str]:
@@ -108,7 +109,7 @@ def test_a_declined_proposal_is_answered_on_github_and_the_decision_survives_a_f
 def test_refusals_change_nothing(world: World) -> None:
     clinics, fees = proposals(world)
     before = world.proposal_file(clinics.id).read_bytes()
-    past = current_week(date.today() - timedelta(weeks=1))
+    past = week_of(date.today() - timedelta(weeks=1)).code
     assert accept(world, "D_nope")[1].strip() == "Error: no proposal D_nope in content/proposals/"
     assert f"--week {past} is in the past" in accept(world, clinics.id, past)[1]
     code, output = forum(world, "proposal", "decline", fees.id, "--reason", " ")

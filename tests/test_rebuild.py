@@ -5,6 +5,7 @@ the same (sync.site.encryption)."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from archive import STRONG, Archive, write_credentials
 from conftest import BuiltSite
 from decrypt import open_page, open_search_index, sign_in
 
+import sync
+from sync.site import incremental
 from sync.site.build import BuildError, build_site
 from sync.site.encryption import CONTENT_KEY_DAYS, _still_usable, language_of
 from sync.site.pages import topic_slug
@@ -194,3 +197,23 @@ def test_a_full_build_copies_nothing_and_says_how_many_pages_a_rebuild_copied(fo
 
     add_reply(forum, "D_2")
     assert build_site(forum.project).copied == 6, "two topics in three languages"
+
+
+def test_a_change_to_code_outside_the_site_room_rebuilds_every_page(
+    forum: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build fingerprints the folder of code it runs from (incremental._CODE). Point it at
+    # the same folder of a copy of the project's code, then change a module of the model:
+    # if that folder were the site room alone, the change would go unseen and stale pages
+    # would be copied.
+    project_root = Path(sync.__file__).resolve().parent.parent
+    copy = tmp_path / "code"
+    shutil.copytree(project_root / "sync", copy / "sync", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(incremental, "_CODE", copy / incremental._CODE.relative_to(project_root))
+    build_site(forum.project)
+    assert build_site(forum.project).copied == 9, "unchanged: three topics in three languages copied"
+
+    domain = copy / "sync" / "model" / "domain.py"
+    domain.write_bytes(domain.read_bytes() + b"\n# one more line\n")
+
+    assert build_site(forum.project).copied == 0

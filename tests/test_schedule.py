@@ -15,11 +15,11 @@ from syncworld import REPOSITORY, World
 
 from sync.cli.main import main
 from sync.github.client import GitHubClient, connect
+from sync.github.writes import QUERIES
 from sync.model.content import read_file
+from sync.model.dates import week_of
 from sync.moderator.schedule import (
-    QUERIES,
     PlannedTopic,
-    current_week,
     load_schedule,
     publish_due,
     save_schedule,
@@ -37,7 +37,7 @@ def forum(world: World, *args: str) -> tuple[int, str]:
 
 
 def week(weeks_ahead: int) -> str:
-    return current_week(TODAY + timedelta(weeks=weeks_ahead))
+    return week_of(TODAY + timedelta(weeks=weeks_ahead)).code
 
 
 def drafts(tmp_path: Path) -> tuple[Path, Path]:

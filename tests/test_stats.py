@@ -30,7 +30,7 @@ from sync.stats.figures import (
     Statistics,
     TopicResponse,
     Waiting,
-    Week,
+    WeekActivity,
     compute,
 )
 from sync.stats.regions import continent
@@ -85,14 +85,16 @@ def figures(known: Archive) -> Statistics:
 
 def test_posts_and_member_states_per_week_include_quiet_weeks(figures: Statistics) -> None:
     assert (figures.posts, figures.topics, figures.replies) == (12, 5, 7)
-    quiet = [Week(f"2026-W{n}", date(2026, 7, 6) + timedelta(weeks=n - 28), 0, 0) for n in range(28, 40)]
+    quiet = [
+        WeekActivity(f"2026-W{n}", date(2026, 7, 6) + timedelta(weeks=n - 28), 0, 0) for n in range(28, 40)
+    ]
     assert figures.weeks == [
-        Week("2026-W27", date(2026, 6, 29), 2, 1),
+        WeekActivity("2026-W27", date(2026, 6, 29), 2, 1),
         *quiet,
-        Week("2026-W40", date(2026, 9, 28), 5, 2),
-        Week("2026-W41", date(2026, 10, 5), 1, 0),
-        Week("2026-W42", date(2026, 10, 12), 3, 1),
-        Week("2026-W43", date(2026, 10, 19), 1, 0),
+        WeekActivity("2026-W40", date(2026, 9, 28), 5, 2),
+        WeekActivity("2026-W41", date(2026, 10, 5), 1, 0),
+        WeekActivity("2026-W42", date(2026, 10, 12), 3, 1),
+        WeekActivity("2026-W43", date(2026, 10, 19), 1, 0),
     ]
 
 

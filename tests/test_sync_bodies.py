@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from syncworld import World
 
-from sync.intake.moderation import slug
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import normal_body, read_file, write_post
 from sync.model.domain import Reply
+from sync.model.folders import slug
 from sync.site.posts import _EXTENSIONS
 
 pytest_plugins = ["syncfixtures"]  # the fake GitHub's fixtures, and `world`

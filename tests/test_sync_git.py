@@ -10,6 +10,7 @@ import git
 import pytest
 from syncworld import World
 
+from sync.github import pull_requests
 from sync.github.client import GitHubError
 from sync.gitrepo import worktree as gitrepo
 from sync.gitrepo.worktree import SyncBusyError, sync_lock
@@ -70,7 +71,7 @@ def test_a_crash_after_the_push_is_completed_by_the_next_run(
     def crash(*_: object) -> None:
         raise Crash
 
-    monkeypatch.setattr(gitrepo, "open_or_update_pull", crash)
+    monkeypatch.setattr(pull_requests, "open_or_update_pull", crash)
     with pytest.raises(Crash):
         world.sync()
     assert "refs/heads/sync/2026-10-05" in world.repo.git.ls_remote("origin") and world.open_pull() is None

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import click
 
-from sync.digest.mail import MailError, SmtpSettings
-from sync.digest.message import DigestError, current_week, parse_week, select, write_preview
-from sync.digest.subscribers import SubscriberError, send_digest, subscribers_path
+from sync.cli.options import one_line
+from sync.digest.mail import SmtpSettings
+from sync.digest.message import DigestError, select, write_preview
+from sync.digest.subscribers import send_digest, subscribers_path
 from sync.model.config import Project
 from sync.model.content import load_forum
-from sync.model.credentials import CredentialError, credentials_path, load_credentials
-from sync.model.domain import ContentError
+from sync.model.credentials import credentials_path, load_credentials
+from sync.model.dates import Week, parse_week, week_of
 
 PREVIEW_DIR = "digests"  # in the checkout, ignored by git; never under site/
 
@@ -25,16 +26,14 @@ def run_digest(
     project: Project, week: str | None, site_url: str | None, preview: Path | None, send: bool
 ) -> None:
     """Write the week's digest in every language, and send it when asked."""
-    try:
-        chosen = parse_week(week) if week else current_week(datetime.now(UTC).date())
+    with one_line():
+        chosen = _week(week) if week else week_of(datetime.now(UTC).date())
         address = site_url or project.site_url()
         if not address:
             raise DigestError("no site address: set site_url in mkdocs.yml or pass --site-url")
         forum = load_forum(project.content, project.languages())
         digest = select(forum, chosen)
         written = write_preview(forum, digest, preview or project.root / PREVIEW_DIR, address)
-    except (DigestError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
     for language, path in written.items():
         click.echo(
             f"{chosen.code} {language}: {path} ({path.stat().st_size:,} bytes),"
@@ -44,13 +43,11 @@ def run_digest(
         click.echo(f"{chosen.code}: no new topic and no reply; the digest says so.")
     if not send:
         return
-    try:
+    with one_line():
         settings = SmtpSettings.from_environment()
         subscribers = subscribers_path(project)
         credentials = load_credentials(credentials_path())
         reports = send_digest(project, forum, digest, address, subscribers, credentials, settings)
-    except (MailError, SubscriberError, CredentialError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
     failed = 0
     for report in reports:
         if report.already_sent:
@@ -65,3 +62,10 @@ def run_digest(
         raise click.ClickException(
             f"{failed} subscribers did not receive the digest; run the same command again to send to them"
         )
+
+
+def _week(code: str) -> Week:
+    try:
+        return parse_week(code)
+    except ValueError:
+        raise DigestError(f"--week {code!r}: expected an ISO week such as 2026-W48") from None

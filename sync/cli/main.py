@@ -16,20 +16,17 @@ from pathlib import Path
 import click
 
 from sync.cli.moderator import MODERATION_COMMANDS
-from sync.cli.options import credentials_file_option, open_project, project_option
-from sync.github.client import GitHubError
-from sync.gitrepo.worktree import GitError
-from sync.intake.pipeline import DEFAULT_API_URL, SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
+from sync.cli.options import credentials_file_option, one_line, open_project, project_option
+from sync.github.client import DEFAULT_API_URL
+from sync.intake.pipeline import SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
 from sync.model.credentials import (
-    CredentialError,
     Credentials,
     credentials_path,
     load_credentials,
     save_credentials,
 )
-from sync.model.domain import ContentError
 from sync.model.roster import load_roster
-from sync.site.build import BuildError, build_site, serve_site, show_mkdocs_log
+from sync.site.build import build_site, serve_site, show_mkdocs_log
 from sync.site.pages import guest_url
 from sync.site.protection import demo_password
 
@@ -71,10 +68,8 @@ def build(project_dir: Path | None, site_dir: Path | None, verbose: bool, full: 
     project = _project(project_dir)
     show_mkdocs_log(verbose)
     _warn_demo(demo)
-    try:
+    with one_line("build failed: "):
         report = build_site(project, site_dir, demo=demo, full=full)
-    except BuildError as error:
-        raise click.ClickException(f"build failed: {error}") from None
     copied = f" ({report.copied} copied from the last build)" if report.copied else ""
     click.echo(f"Built {report.pages} pages{copied} into {report.site_dir} in {report.seconds:.1f} s")
 
@@ -89,10 +84,8 @@ def serve(project_dir: Path | None, port: int, demo: bool) -> None:
     show_mkdocs_log(verbose=True)
     _warn_demo(demo)
     click.echo(f"Serving the forum at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-    try:
+    with one_line():
         serve_site(project, f"127.0.0.1:{port}", demo=demo)
-    except BuildError as error:
-        raise click.ClickException(str(error)) from None
 
 
 def _warn_demo(demo: bool) -> None:
@@ -118,15 +111,13 @@ def _change_credentials(
     file: Path | None, project_dir: Path | None, change: Callable[[Credentials, set[str]], None]
 ) -> None:
     """Load the file, apply a change, save it whole and atomically; nothing is written on error."""
-    try:
+    with one_line():
         path = credentials_path(file)
         project = _project(project_dir)
         store = load_credentials(path, must_exist=False)
         known = set(load_roster(project.content / "roster.yml").member_states)
         change(store, known)
         save_credentials(store)
-    except (CredentialError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
 
 
 @credentials.command("add")
@@ -196,10 +187,8 @@ def credentials_revoke(user: str, file: Path | None, project_dir: Path | None) -
 @credentials_file_option
 def credentials_list(file: Path | None) -> None:
     """List the credentials (user names, dates and guests' topics; never passwords)."""
-    try:
+    with one_line():
         store = load_credentials(credentials_path(file))
-    except (CredentialError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
     for credential in store.all():
         if credential.is_guest:
             until = credential.until.isoformat() if credential.until else "?"
@@ -240,10 +229,8 @@ def stats(project_dir: Path | None, as_of: datetime | None, csv_dir: Path | None
     from sync.stats.report import tables, text_table, write_csv
 
     project = _project(project_dir)
-    try:
+    with one_line():
         forum = load_forum(project.content, project.languages())
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
     figures = compute(forum, as_of.date() if as_of else None)
     english = Interface("en")
     layout = tables(forum, figures, english)
@@ -289,10 +276,8 @@ def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_
         if total > SHOW_PROGRESS_FROM:
             click.echo(f"Reading discussions: {done}/{total}", err=True)
 
-    try:
+    with one_line("sync failed: "):
         outcome = run_sync(project.root, settings, progress=progress)
-    except (GitHubError, GitError, ContentError) as error:
-        raise click.ClickException(f"sync failed: {error}") from None
     for line in describe(outcome):
         click.echo(line)
 

@@ -14,7 +14,7 @@ from typing import TextIO
 
 import click
 
-from sync.cli.options import credentials_file_option, open_project, project_option
+from sync.cli.options import credentials_file_option, one_line, open_project, project_option
 from sync.cli.translators import (
     export_format_option,
     export_xliff_package,
@@ -23,10 +23,9 @@ from sync.cli.translators import (
     is_xliff_package,
     translations_memory,
 )
-from sync.github.client import GitHubClient, GitHubError, connect
-from sync.intake.pipeline import DEFAULT_API_URL
-from sync.model.credentials import CredentialError, credentials_path, load_credentials
-from sync.model.domain import ContentError
+from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
+from sync.model.credentials import credentials_path, load_credentials
+from sync.model.dates import week_of
 from sync.site.pages import guest_url
 
 _project = open_project
@@ -76,7 +75,7 @@ def erase(
     from sync.moderator.erasure import purge_history as purge
 
     project = _project(project_dir)
-    try:
+    with one_line():
         if post_id is not None:
             if not requested_by:
                 raise ErasureError("--requested-by is required: say who asked for the erasure")
@@ -93,8 +92,6 @@ def erase(
         if purge_history:
             for line in purge(project.root):
                 click.echo(line)
-    except (ErasureError, ContentError, GitHubError) as error:
-        raise click.ClickException(str(error)) from None
 
 
 def _require_github(client: GitHubClient | None, what: str) -> GitHubClient:
@@ -137,8 +134,6 @@ def topic_new(
     """Open a weekly topic on GitHub and in content/, or plan it for a later week."""
     from sync.moderator.schedule import (
         PlannedTopic,
-        ScheduleError,
-        current_week,
         missing_languages,
         plan,
         publish_now,
@@ -148,15 +143,15 @@ def topic_new(
     languages = project.languages()
     today = date.today()
     planned = PlannedTopic(
-        week=week or current_week(today),
+        week=week or week_of(today).code,
         category=category,
         language=language or languages[0],
         title=title,
         body=body_file.read(),
         translations={lang: {"title": text, "body": file.read()} for lang, text, file in translation},
     )
-    try:
-        if planned.week > current_week(today):
+    with one_line():
+        if planned.week > week_of(today).code:
             plan(project.content, languages, planned, today)
             click.echo(f"Planned for {planned.week}: {title}; `forum topic publish-due` opens it then.")
         else:
@@ -166,8 +161,6 @@ def topic_new(
         waiting = missing_languages(planned, languages)
         if waiting:
             click.echo(f"Awaiting translation into: {', '.join(waiting)}")
-    except (ScheduleError, ContentError, GitHubError) as error:
-        raise click.ClickException(str(error)) from None
 
 
 @topic.command("publish-due")
@@ -177,14 +170,12 @@ def topic_publish_due(
     repository: str | None, token: str | None, api_url: str, project_dir: Path | None
 ) -> None:
     """Open the planned topics whose week has come (once each); run it every Monday."""
-    from sync.moderator.schedule import ScheduleError, publish_due
+    from sync.moderator.schedule import publish_due
 
     project = _project(project_dir)
     client = _require_github(_github_client(repository, token, api_url), "publishing topics")
-    try:
+    with one_line():
         opened = publish_due(project.content, project.languages(), client, date.today())
-    except (ScheduleError, ContentError, GitHubError) as error:
-        raise click.ClickException(str(error)) from None
     for topic in opened:
         click.echo(f"Opened {topic.id} ({topic.week}): {topic.title} {topic.url}")
     if not opened:
@@ -216,7 +207,7 @@ def invite(
 ) -> None:
     """Invite a guest to one topic at a member state's request: the register in content/, the
     roster, and the guest's credential (printed once: give it by a safe channel)."""
-    from sync.moderator.invitations import Invitation, InvitationError
+    from sync.moderator.invitations import Invitation
     from sync.moderator.invitations import invite as record
 
     if context.invoked_subcommand is not None:
@@ -239,11 +230,9 @@ def invite(
         decided=today,
         reason=reason,
     )
-    try:
+    with one_line():
         store = None if reason else load_credentials(credentials_path(file), must_exist=False)
         credential = record(project.content, project.languages(), store, invitation, today)
-    except (InvitationError, CredentialError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
     if credential is None:
         click.echo(f"Declined @{guest} for topic {topic_id}, recorded in content/invitations.yml.")
         return
@@ -263,14 +252,12 @@ def invite(
 @project_option
 def invite_revoke(guest: str, topic_id: str, file: Path | None, project_dir: Path | None) -> None:
     """End a guest's invitation to a topic: register, roster and credential."""
-    from sync.moderator.invitations import InvitationError, revoke
+    from sync.moderator.invitations import revoke
 
     project = _project(project_dir)
-    try:
+    with one_line():
         store = load_credentials(credentials_path(file), must_exist=False)
         ended = revoke(project.content, store, guest, topic_id, date.today())
-    except (InvitationError, CredentialError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Revoked @{ended.guest}'s invitation to {ended.topic}; commit content/ and rebuild.")
 
 
@@ -287,13 +274,10 @@ def proposal() -> None:
 def proposal_accept(proposal_id: str, week: str, category: str, project_dir: Path | None) -> None:
     """Plan a proposal as the topic of a week, credited to the member state that proposed it."""
     from sync.moderator.proposals import accept
-    from sync.moderator.schedule import ScheduleError
 
     project = _project(project_dir)
-    try:
+    with one_line():
         planned = accept(project.content, project.languages(), proposal_id, week, category, date.today())
-    except (ScheduleError, ContentError) as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Accepted {proposal_id}: planned for {planned.week}, proposed by {planned.proposed_by}.")
 
 
@@ -312,14 +296,11 @@ def proposal_decline(
 ) -> None:
     """Decline a proposal: answer it on GitHub with the reason and record the decision."""
     from sync.moderator.proposals import decline
-    from sync.moderator.schedule import ScheduleError
 
     project = _project(project_dir)
     client = _github_client(repository, token, api_url)
-    try:
+    with one_line():
         decline(project.content, project.languages(), proposal_id, reason, client)
-    except (ScheduleError, ContentError, GitHubError) as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Declined {proposal_id}; the reason is posted on GitHub. Commit content/.")
 
 
@@ -334,10 +315,8 @@ def translations(context: click.Context, project_dir: Path | None) -> None:
     if context.invoked_subcommand is not None:
         return
     project = _project(project_dir)
-    try:
+    with one_line():
         forum = load_forum(project.content, project.languages())
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
     for language in forum.languages:
         items = waiting(forum, language)
         outdated = sum(1 for item in items if item.outdated)
@@ -368,10 +347,8 @@ def translations_export(
     if package_format == "xliff":
         return export_xliff_package(project_dir, language, folder)
     project = _project(project_dir)
-    try:
+    with one_line():
         written = export(load_forum(project.content, project.languages()), language, folder)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {len(written)} files into {folder}: the translator replaces each text and signs it.")
 
 
@@ -388,10 +365,8 @@ def translations_import(folder: Path, package_format: str | None, project_dir: P
         report = import_xliff_package(project_dir, folder)
     else:
         project = _project(project_dir)
-        try:
+        with one_line():
             report = import_package(load_forum(project.content, project.languages()), folder)
-        except ContentError as error:
-            raise click.ClickException(str(error)) from None
     click.echo(f"Took {len(report.taken)} translations, refused {len(report.refused)}.")
     for post_id, language in report.taken:
         click.echo(f"  took {post_id} ({language})")

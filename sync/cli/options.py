@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from sync.model.config import Project, find_project
-from sync.model.domain import ContentError
+from sync.model.errors import ForumError
 
 project_option = click.option(
     "--project",
@@ -26,9 +28,26 @@ credentials_file_option = click.option(
 )
 
 
+@contextmanager
+def one_line(prefix: str = "") -> Iterator[None]:
+    """Turn the forum's error into one line on stderr and exit status 1, never a traceback;
+    what the user gave is named by this command's flag."""
+    try:
+        yield
+    except ForumError as error:
+        raise click.ClickException(prefix + error.render(flag)) from None
+
+
+def flag(name: str) -> str:
+    """The current command's flag for an input, e.g. requested_by → --requested-by."""
+    context = click.get_current_context(silent=True)
+    for param in context.command.params if context else ():
+        if isinstance(param, click.Option) and param.name == name:
+            return param.opts[0]
+    return "--" + name.replace("_", "-")
+
+
 def open_project(project_dir: Path | None) -> Project:
     """The forum checkout, or a one-line error saying where it was looked for."""
-    try:
+    with one_line():
         return find_project(project_dir)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None

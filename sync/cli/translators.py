@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from sync.cli.options import open_project, project_option
-from sync.model.domain import ContentError
+from sync.cli.options import one_line, open_project, project_option
 from sync.moderator.translations import ImportReport
 
 FORMATS = ("markdown", "xliff")
@@ -50,10 +49,8 @@ def export_xliff_package(project_dir: Path | None, language: str, folder: Path) 
     from sync.moderator.xliff import export_xliff
 
     project = open_project(project_dir)
-    try:
+    with one_line():
         exported = export_xliff(load_forum(project.content, project.languages()), language, folder)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(
         f"Wrote {exported.path}: {exported.posts} posts, {exported.units} units, {exported.words} words "
         "(XLIFF 1.2). The translator translates every unit, and unit 'translator' with their name."
@@ -76,10 +73,8 @@ def import_xliff_package(project_dir: Path | None, location: Path) -> ImportRepo
     paths = xliff_files(location)
     if not paths:
         raise click.ClickException(f"{location}: no .xlf or .xliff file to import")
-    try:
+    with one_line():
         return import_xliff(load_forum(project.content, project.languages()), paths)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
 
 
 @click.command("memory")
@@ -97,8 +92,6 @@ def translations_memory(out: Path, project_dir: Path | None) -> None:
     from sync.moderator.memory import write_memory
 
     project = open_project(project_dir)
-    try:
+    with one_line():
         count = write_memory(load_forum(project.content, project.languages()), out)
-    except ContentError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {out}: {count} translation pairs (TMX 1.4).")

@@ -16,8 +16,10 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from sync.model.errors import ForumError
 
-class MailError(Exception):
+
+class MailError(ForumError):
     """Mail cannot be sent as configured; the message says what to set."""
 
 

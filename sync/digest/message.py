@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from html import escape, unescape
 from pathlib import Path
@@ -21,9 +21,12 @@ from pathlib import Path
 import nh3
 
 from sync.i18n.interface import Interface
-from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Role, Topic
+from sync.model.dates import Week
+from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Topic
+from sync.model.errors import ForumError
 from sync.site.pages import category_url, topic_slug
 from sync.site.posts import (
+    author,
     excerpt,
     filled,
     isolate,
@@ -38,44 +41,18 @@ from sync.site.posts import (
 FIRST_LINES = 300
 
 
-class DigestError(Exception):
+class DigestError(ForumError):
     """A digest that cannot be made as asked; the message says what to change."""
 
 
-@dataclass(frozen=True)
-class Week:
-    """An ISO week, e.g. 2026-W48, and the seven days of replies its digest gathers."""
-
-    code: str
-    monday: datetime  # 00:00 UTC on the Monday the week's topic opens
-
-    @property
-    def replies_from(self) -> datetime:
-        """The start of the previous week: replies since the previous digest."""
-        return self.monday - timedelta(days=7)
-
-    @property
-    def as_of(self) -> datetime:
-        """Proposals and translations are counted as they stand at the end of the Monday."""
-        return self.monday + timedelta(days=1)
+def replies_from(week: Week) -> datetime:
+    """The start of the week before: the digest gathers the replies since the previous one."""
+    return week.start - timedelta(days=7)
 
 
-def parse_week(code: str) -> Week:
-    """`2026-W48` as a Week; anything else raises DigestError."""
-    try:
-        year, number = code.upper().split("-W")
-        monday = date.fromisocalendar(int(year), int(number), 1)
-    except ValueError:
-        raise DigestError(f"week {code!r}: expected an ISO week such as 2026-W48") from None
-    return Week(
-        f"{int(year)}-W{int(number):02d}", datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
-    )
-
-
-def current_week(today: date) -> Week:
-    """The ISO week of `today` (a Monday's workflow sends that week's digest)."""
-    year, number, _ = today.isocalendar()
-    return parse_week(f"{year}-W{number:02d}")
+def counted_until(week: Week) -> datetime:
+    """Proposals and translations are counted as they stand at the end of the Monday."""
+    return week.start + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +63,7 @@ class Digest:
     topics: list[Topic]  # opened this week
     replies: list[tuple[Topic, list[Reply]]]  # replies of the seven days before, per topic
     proposals: list[Proposal]  # waiting for the moderator's decision
-    posts: list[Post]  # every post by `as_of`, to count what is still to translate
+    posts: list[Post]  # every post by `counted_until`, to count what is still to translate
 
     @property
     def quiet(self) -> bool:
@@ -99,11 +76,13 @@ def select(forum: Forum, week: Week) -> Digest:
     topics = [t for t in forum.topics if t.week == week.code]
     replies = []
     for topic in sorted(forum.topics, key=lambda t: t.date):
-        recent = [r for r in topic.replies if week.replies_from <= r.date < week.monday]
+        recent = [r for r in topic.replies if replies_from(week) <= r.date < week.start]
         if recent:
             replies.append((topic, sorted(recent, key=lambda r: r.date)))
-    proposals = [p for p in forum.proposals if p.status is ProposalStatus.OPEN and p.date < week.as_of]
-    posts = [p for t in forum.topics for p in [t, *t.replies] if p.date < week.as_of]
+    proposals = [
+        p for p in forum.proposals if p.status is ProposalStatus.OPEN and p.date < counted_until(week)
+    ]
+    posts = [p for t in forum.topics for p in [t, *t.replies] if p.date < counted_until(week)]
     return Digest(week, topics, replies, proposals, posts)
 
 
@@ -135,8 +114,8 @@ class Links:
 
 
 def _days(digest: Digest, t: Interface) -> dict[str, str]:
-    last = digest.week.monday - timedelta(days=1)
-    return {"start": t.date(digest.week.replies_from), "end": t.date(last)}
+    last = digest.week.start - timedelta(days=1)
+    return {"start": t.date(replies_from(digest.week)), "end": t.date(last)}
 
 
 def _who(forum: Forum, post: Post, t: Interface) -> str:
@@ -150,13 +129,8 @@ def _who_html(forum: Forum, post: Post, t: Interface) -> str:
 
 
 def _who_parts(forum: Forum, post: Post, t: Interface) -> list[str]:
-    person = forum.roster.person(post.author)
-    name = person.name if person else post.author
-    if post.member_state:
-        return [t.member_state(post.member_state), name]
-    if person and person.organization:
-        return [t("guest", organization=person.organization), name]
-    return [t("moderator"), name] if person and person.role is Role.MODERATOR else [name]
+    who = author(forum, post, t)
+    return [who.label, who.name] if who.label else [who.name]
 
 
 def _note(post: Post, language: str, t: Interface) -> str | None:

@@ -30,13 +30,14 @@ from sync.digest.message import Digest, message
 from sync.model.config import Project
 from sync.model.credentials import Credentials
 from sync.model.domain import Forum
+from sync.model.errors import ForumError
 from sync.model.files import write_atomically
 
 ENVIRONMENT = "FORUM_SUBSCRIBERS"
 SENT_RECORD = "digests-sent.yml"
 
 
-class SubscriberError(Exception):
+class SubscriberError(ForumError):
     """The subscribers file is missing, misplaced or malformed; the message says how."""
 
 

@@ -19,10 +19,15 @@ from typing import Any, Protocol, TypeVar
 import requests
 from github import Auth, Github, GithubException
 
+from sync.model.errors import ForumError, given
+
 T = TypeVar("T")
+# PyGithub's entry point, named for the modules outside sync.github that pass one along (tests).
+PyGithub = Github
+DEFAULT_API_URL = "https://api.github.com"  # GitHub Enterprise Server: https://HOST/api/v3
 
 
-class GitHubError(Exception):
+class GitHubError(ForumError):
     """GitHub could not be read or written; the message says why in one line."""
 
 
@@ -211,8 +216,10 @@ def _kind(error: GithubException) -> str:
 
 def _describe(error: GithubException) -> str:
     if error.status == 401:
-        return "GitHub refused the token (401 Bad credentials); check GITHUB_TOKEN or --token"
+        token = given("token", "the token given")
+        return f"GitHub refused the token (401 Bad credentials); check GITHUB_TOKEN or {token}"
     messages = "; ".join(_messages(error)) or "no message"
     if error.status == 404:
-        return f"not found on GitHub ({messages}); check --repository and the token's access"
+        repository = given("repository", "the repository")
+        return f"not found on GitHub ({messages}); check {repository} and the token's access"
     return f"GitHub answered HTTP {error.status}: {messages}"

@@ -2,7 +2,7 @@
 
 PyGithub has no accessors for discussions, so the queries below are sent with its
 `requester.graphql_query`; pull requests go through PyGithub's REST objects (see
-`sync.gitrepo.worktree`). GitHub's answers are plain dicts only inside this module: they leave it
+`sync.github.pull_requests`). GitHub's answers are plain dicts only inside this module: they leave it
 as `Discussion` and `DiscussionComment` dataclasses.
 
 Budget. GitHub charges a query by the connections it could fill: one request per
@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.github.client import GitHubClient, GitHubError
+from sync.model.dates import parse_timestamp
 
 FULL_PAGE = 100  # discussions per page when reading everything
 INCREMENTAL_PAGE = 10  # discussions per page when looking for what changed
@@ -221,7 +222,7 @@ def fetch_discussions(
         seen += len(page["nodes"])
         if progress is not None:
             progress(seen, page["totalCount"])
-        older = not full and page["nodes"] and _parse(page["nodes"][-1]["updatedAt"]) < since
+        older = not full and page["nodes"] and parse_timestamp(page["nodes"][-1]["updatedAt"]) < since
         if not page["pageInfo"]["hasNextPage"] or older:
             return Fetched(repository["url"], found, complete=full, newest=newest)
         variables["after"] = page["pageInfo"]["endCursor"]
@@ -272,8 +273,8 @@ def _discussion(node: dict[str, Any]) -> Discussion:
         author=_login(node.get("author")),
         category_slug=node["category"]["slug"],
         category_name=node["category"]["name"],
-        created_at=_parse(node["createdAt"]),
-        updated_at=_parse(node["updatedAt"]),
+        created_at=parse_timestamp(node["createdAt"]),
+        updated_at=parse_timestamp(node["updatedAt"]),
         last_edited_at=_optional(node.get("lastEditedAt")),
         comments=comments,
     )
@@ -285,8 +286,8 @@ def _comment(node: dict[str, Any], replies: list[dict[str, Any]]) -> DiscussionC
         url=node["url"],
         author=_login(node.get("author")),
         body=node["body"] or "",
-        created_at=_parse(node["createdAt"]),
-        updated_at=_parse(node["updatedAt"]),
+        created_at=parse_timestamp(node["createdAt"]),
+        updated_at=parse_timestamp(node["updatedAt"]),
         last_edited_at=_optional(node.get("lastEditedAt")),
         deleted_at=_optional(node.get("deletedAt")),
         is_minimized=bool(node.get("isMinimized")),
@@ -301,9 +302,5 @@ def _login(author: dict[str, Any] | None) -> str | None:
     return None if not login or login == GHOST else login
 
 
-def _parse(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def _optional(text: str | None) -> datetime | None:
-    return _parse(text) if text else None
+    return parse_timestamp(text) if text else None

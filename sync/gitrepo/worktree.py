@@ -5,7 +5,8 @@ detached worktree in `.git/forum-sync/worktree`, starting from the remote's defa
 or from the open sync pull request's branch (so the moderator's corrections pushed there
 are kept), commits there and pushes `HEAD` to `sync/<date>`. A sync that fails or is
 interrupted leaves nothing behind but that worktree, which the next sync discards before
-doing the whole work again. A lock file in the git folder keeps two syncs apart.
+doing the whole work again. A lock file in the git folder keeps two syncs apart. The pull
+request itself is `sync.github.pull_requests`'.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import git
-from github.PullRequest import PullRequest
-from github.Repository import Repository
 
-from sync.github.client import GitHubClient
+from sync.model.errors import ForumError
 
 LOCK_FILE = "forum-sync.lock"
 WORKTREE = Path("forum-sync") / "worktree"
@@ -37,7 +37,7 @@ BOT_IDENTITY = {
 }
 
 
-class GitError(Exception):
+class GitError(ForumError):
     """The forum's git repository could not be used; the message says why in one line."""
 
 
@@ -121,25 +121,46 @@ class Workspace:
         """True when HEAD has commits that the default branch does not have."""
         return bool(self.repo.git.rev_list(f"{self.remote}/{self.base}..HEAD"))
 
-    def changed_files(self) -> list[tuple[str, str, str]]:
-        """(status A/M/D, path, the commit to read it from) for content/ files changed on the
-        branch since it left the default branch."""
-        base = self.repo.git.merge_base(f"{self.remote}/{self.base}", "HEAD")
-        listing = self.repo.git.diff("--name-status", "--no-renames", base, "HEAD", "--", "content")
+    def changed_files(self) -> list[ChangedFile]:
+        """The content/ files changed on the branch since it left the default branch, with
+        their text."""
+        listing = self.repo.git.diff("--name-status", "--no-renames", self._base, "HEAD", "--", "content")
         result = []
         for line in listing.splitlines():
             status, _, path = line.partition("\t")
-            result.append((status[0], path, base if status[0] == "D" else "HEAD"))
+            if status[0] == "D":
+                result.append(ChangedFile("D", path, None, self.text(path, before=True)))
+            else:
+                result.append(ChangedFile(status[0], path, self.text(path), None))
         return result
 
-    def read(self, commit: str, path: str) -> str:
-        """A file's text at a commit; HEAD's from the worktree, which holds it as committed."""
-        if commit == "HEAD":
+    def text(self, path: str, before: bool = False) -> str | None:
+        """A file's text on the branch (or, `before`, where the branch left the default
+        branch); None when it is not there."""
+        if not before:
             try:
-                return (self.path / path).read_text(encoding="utf-8")
+                return (self.path / path).read_text(encoding="utf-8")  # HEAD, as committed
             except FileNotFoundError:
-                raise git.GitCommandError(["read", path], 128, f"{path} is not in HEAD") from None
-        return self.repo.git.show(f"{commit}:{path}")
+                return None
+        try:
+            return self.repo.git.show(f"{self._base}:{path}")
+        except git.GitCommandError:
+            return None
+
+    @cached_property
+    def _base(self) -> str:
+        """Where the branch left the default branch."""
+        return self.repo.git.merge_base(f"{self.remote}/{self.base}", "HEAD")
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """A file the sync branch adds (A), modifies (M) or deletes (D), as plain text."""
+
+    status: str
+    path: str  # from the repository's root, e.g. content/topics/2026-w41-training/R_1.md
+    new_text: str | None  # on the branch; None when deleted
+    old_text: str | None  # before: read for a deleted file only (one git command each)
 
 
 def open_workspace(checkout: git.Repo, remote: str, base: str, branch: str, continued: bool) -> Workspace:
@@ -205,39 +226,3 @@ def _identity(checkout: git.Repo) -> dict[str, str]:
 def _last_line(error: git.GitCommandError) -> str:
     lines = [line for line in str(error.stderr or error).strip().splitlines() if line.strip()]
     return lines[-1].strip().removeprefix("stderr: ").strip("'") if lines else "git failed"
-
-
-# The pull request -------------------------------------------------------------------------
-
-
-def find_sync_pull(client: GitHubClient, repository: Repository, base: str) -> PullRequest | None:
-    """The open sync pull request into `base`, if there is one."""
-    pulls = client.call("list pull requests", lambda: list(repository.get_pulls(state="open", base=base)))
-    owner = repository.full_name.split("/")[0]
-    ours = [p for p in pulls if p.head.ref.startswith(BRANCH_PREFIX) and p.head.label.startswith(f"{owner}:")]
-    return max(ours, key=lambda p: p.number) if ours else None
-
-
-def open_or_update_pull(
-    client: GitHubClient,
-    repository: Repository,
-    pull: PullRequest | None,
-    workspace: Workspace,
-    title: str,
-    body: str,
-) -> tuple[PullRequest, str]:
-    """Open the sync pull request, or update the open one's title and body.
-
-    Returns the pull request and what was done: opened, updated or unchanged.
-    """
-    if pull is None:
-        base, head = workspace.base, workspace.branch
-        created = client.call(
-            "open the pull request",
-            lambda: repository.create_pull(base=base, head=head, title=title, body=body),
-        )
-        return created, "opened"
-    if pull.title == title and (pull.body or "") == body:
-        return pull, "unchanged"
-    client.call("update the pull request", lambda: pull.edit(title=title, body=body))
-    return pull, "updated"

@@ -21,18 +21,18 @@ Rules:
 
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from sync.github.discussions import Discussion, DiscussionComment, Fetched
+from sync.intake.erased import forget_erased
 from sync.intake.language import detect_language
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import markdown_text, normal_body, post_metadata, write_post, write_translation
+from sync.model.dates import week_of
 from sync.model.domain import (
     Category,
     Forum,
@@ -45,7 +45,8 @@ from sync.model.domain import (
     Roster,
     Topic,
 )
-from sync.moderator.erasure import erased_ids, forget_erased
+from sync.model.folders import new_topic_folder
+from sync.model.tombstones import erased_ids
 
 TOPIC_FILE = "topic.md"
 
@@ -216,8 +217,13 @@ def _topic(
     rules: Rules,
     report: ImportReport,
 ) -> Topic:
-    week = existing.week if existing else _week(discussion.created_at)
-    path = existing.path if existing else _new_folder(content, week, discussion) / TOPIC_FILE
+    week = existing.week if existing else week_of(discussion.created_at).code
+    fallback = f"discussion-{discussion.number}"
+    path = (
+        existing.path
+        if existing
+        else new_topic_folder(content, week, discussion.title, fallback) / TOPIC_FILE
+    )
     member_state = author.member_state if isinstance(author, Person) else None
     return Topic(
         id=discussion.id,
@@ -385,28 +391,5 @@ def _language(old: Post | None, text: str, post_id: str, rules: Rules, report: I
     return found
 
 
-def _week(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _one_line(title: str) -> str:
     return " ".join(title.split())
-
-
-def slug(title: str, limit: int = 50) -> str:
-    """An ASCII slug of a title for a folder name: `Évaluer l'impact` → `evaluer-l-impact`."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(words) > limit:
-        words = words[:limit].rsplit("-", 1)[0]
-    return words
-
-
-def _new_folder(content: Path, week: str, discussion: Discussion) -> Path:
-    """`<yyyy>-w<ww>-<slug>` for a new topic, numbered when that name is taken."""
-    name = f"{week.lower()}-{slug(discussion.title) or f'discussion-{discussion.number}'}"
-    folder, number = content / "topics" / name, 2
-    while folder.exists():
-        folder, number = content / "topics" / f"{name}-{number}", number + 1
-    return folder

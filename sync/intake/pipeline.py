@@ -2,8 +2,9 @@
 
 Each step is a function of its own module: `sync.github.discussions` reads the discussions,
 `sync.intake.moderation` decides what enters content/ and writes it, `sync.intake.state` remembers
-where the sync stopped, `sync.gitrepo.worktree` commits and pushes in a worktree of its own, and
-`sync.intake.pull_request` writes the pull request's body. This module only runs them in order.
+where the sync stopped, `sync.gitrepo.worktree` commits and pushes in a worktree of its own,
+`sync.intake.pull_request` writes the pull request's body and `sync.github.pull_requests`
+opens it. This module only runs them in order.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from github import Github
-
-from sync.github.client import Budget, Clock, GitHubClient, connect
+from sync.github import pull_requests
+from sync.github.client import DEFAULT_API_URL, Budget, Clock, GitHubClient, PyGithub, connect
 from sync.github.discussions import fetch_discussions
 from sync.gitrepo import worktree as gitrepo
 from sync.intake.moderation import HeldBack, ImportReport, Rules, import_discussions
@@ -26,7 +26,6 @@ from sync.model.content import load_forum
 from sync.model.domain import Roster
 from sync.model.roster import load_proposals_category
 
-DEFAULT_API_URL = "https://api.github.com"
 # GitHub's timestamps are taken when a change is made, but a change can show in the API a
 # little later; an incremental sync reads again what changed in the hour before it stopped.
 OVERLAP = timedelta(hours=1)
@@ -64,7 +63,7 @@ def run_sync(
     root: Path,
     settings: SyncSettings,
     *,
-    github: Github | None = None,
+    github: PyGithub | None = None,
     clock: Clock | None = None,
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
@@ -78,10 +77,10 @@ def run_sync(
     relative = Path(root).resolve().relative_to(Path(checkout.working_tree_dir or root).resolve())
     with gitrepo.sync_lock(checkout), gitrepo.git_errors():
         client = GitHubClient(github or connect(settings.api_url, settings.token), settings.repository, clock)
-        repository = client.call("read the repository", lambda: client.github.get_repo(settings.repository))
+        repository = pull_requests.read_repository(client)
         base = repository.default_branch
-        pull = gitrepo.find_sync_pull(client, repository, base)
-        branch = pull.head.ref if pull else gitrepo.branch_name(now or datetime.now(UTC))
+        pull = pull_requests.find_sync_pull(client, repository, base, gitrepo.BRANCH_PREFIX)
+        branch = pull.branch if pull else gitrepo.branch_name(now or datetime.now(UTC))
         continued = pull is not None
         workspace = gitrepo.open_workspace(checkout, settings.remote, base, branch, continued)
         try:
@@ -89,10 +88,10 @@ def run_sync(
             outcome, roster = _sync(project, workspace, client, settings, progress)
             if workspace.ahead():
                 title, body = pull_request_text(workspace, outcome.report, outcome.held_back, roster)
-                opened, outcome.pull_action = gitrepo.open_or_update_pull(
-                    client, repository, pull, workspace, title, body
+                opened, outcome.pull_action = pull_requests.open_or_update_pull(
+                    client, repository, pull, base, branch, title, body
                 )
-                outcome.pull_url = opened.html_url
+                outcome.pull_url = opened.url
             return outcome
         finally:
             gitrepo.close_workspace(workspace)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import frontmatter
-import git
 import yaml
 
 from sync.gitrepo.worktree import Workspace
@@ -77,7 +76,8 @@ def branch_changes(workspace: Workspace, roster: Roster) -> tuple[list[PostChang
     changes: list[PostChange] = []
     outdated = 0
     topics: dict[str, tuple[str, str]] = {}
-    for status, path, commit in workspace.changed_files():
+    for changed in workspace.changed_files():
+        path, status = changed.path, changed.status
         parts = path.split("/")
         stem, _, language = parts[-1].removesuffix(".md").partition(".")
         if not path.endswith(".md") or parts[1] not in ("topics", "proposals"):
@@ -85,11 +85,11 @@ def branch_changes(workspace: Workspace, roster: Roster) -> tuple[list[PostChang
         if language:
             outdated += status == "M"
             continue
-        meta = _front_matter(workspace.read(commit, path))
+        meta = _front_matter(changed.new_text if changed.new_text is not None else changed.old_text or "")
         if parts[1] == "topics":
             folder = "/".join(parts[:3])
             if folder not in topics:
-                topics[folder] = _topic_link(workspace, folder, commit)
+                topics[folder] = _topic_link(workspace, folder)
             topic_title, topic_url = topics[folder]
         else:
             topic_title, topic_url = f"Proposal: {meta.get('title', stem)}", str(meta.get("url") or "")
@@ -107,13 +107,13 @@ def branch_changes(workspace: Workspace, roster: Roster) -> tuple[list[PostChang
     return changes, outdated
 
 
-def _topic_link(workspace: Workspace, folder: str, commit: str) -> tuple[str, str]:
-    for at in ("HEAD", commit):
-        try:
-            meta = _front_matter(workspace.read(at, f"{folder}/topic.md"))
-        except git.GitCommandError:  # the topic itself was removed: read it where it still was
-            continue
-        return str(meta.get("title", folder)), str(meta.get("url") or "")
+def _topic_link(workspace: Workspace, folder: str) -> tuple[str, str]:
+    # A topic removed with its folder is read where it still was.
+    for before in (False, True):
+        text = workspace.text(f"{folder}/topic.md", before=before)
+        if text is not None:
+            meta = _front_matter(text)
+            return str(meta.get("title", folder)), str(meta.get("url") or "")
     return folder, ""
 
 

@@ -14,6 +14,11 @@ from typing import Any
 import yaml
 
 from sync.model.domain import ContentError
+from sync.model.errors import ForumError
+
+
+class ProjectError(ForumError):
+    """No forum checkout where the command was asked to work."""
 
 
 class _LenientLoader(yaml.SafeLoader):
@@ -64,7 +69,7 @@ def find_project(start: Path | None = None) -> Project:
     for folder in [here, *here.parents]:
         if (folder / "mkdocs.yml").is_file() and (folder / "content").is_dir():
             return Project(folder)
-    raise ContentError(here, None, "is not inside a forum checkout (no mkdocs.yml beside content/)")
+    raise ProjectError(f"{here}: is not inside a forum checkout (no mkdocs.yml beside content/)")
 
 
 def forum_languages(mkdocs_yml: Path) -> tuple[str, ...]:

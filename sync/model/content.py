@@ -29,6 +29,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from sync.model.dates import format_datetime
 from sync.model.domain import (
     ContentError,
     Forum,
@@ -39,7 +40,7 @@ from sync.model.domain import (
     Topic,
     Translation,
 )
-from sync.model.fields import Fields, format_datetime
+from sync.model.fields import Fields
 from sync.model.files import write_atomically
 from sync.model.roster import FAST_LOADER, load_categories, load_roster
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from sync.model.domain import ContentError
+from sync.model.errors import ForumError, given
 from sync.model.files import write_atomically
 from sync.model.roster import FAST_LOADER
 
@@ -31,7 +32,7 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _GROUPS, _GROUP_LENGTH = 6, 4  # 24 characters from 31: about 119 bits
 
 
-class CredentialError(Exception):
+class CredentialError(ForumError):
     """A credentials command or file that cannot be honoured; the message says why."""
 
 
@@ -97,9 +98,9 @@ class Credentials:
     ) -> Credential:
         """Issue a guest's credential for one topic, or add a topic to a guest's credential."""
         if requested_by not in known:
-            raise CredentialError(f"--requested-by {requested_by}: not a member state of the roster")
+            raise CredentialError(f"{given('requested_by')} {requested_by}: not a member state of the roster")
         if until < today:
-            raise CredentialError(f"--until {until.isoformat()} is in the past")
+            raise CredentialError(f"{given('until')} {until.isoformat()} is in the past")
         existing = self.guests.get(login)
         if existing and topic in existing.topics:
             raise CredentialError(f"guest {login} is already invited to topic {topic}")
@@ -141,7 +142,7 @@ def credentials_path(explicit: Path | None = None) -> Path:
     if not named:
         raise CredentialError(
             f"no credentials file: set {ENVIRONMENT} to its path (outside the repository), "
-            "or use --demo for the demo credentials"
+            f"or use {given('demo', 'a demo build')} for the demo credentials"
         )
     return Path(named)
 

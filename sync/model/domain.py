@@ -12,8 +12,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from sync.model.errors import ForumError
 
-class ContentError(Exception):
+
+class ContentError(ForumError):
     """A content file that does not say what the forum expects.
 
     It names the file, the field and what was expected, so that a moderator can fix the

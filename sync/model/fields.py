@@ -6,28 +6,13 @@ unknown language gets the same kind of message wherever it is found.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sync.model.dates import parse_timestamp, parse_week
 from sync.model.domain import ContentError
-
-WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def parse_week(text: str) -> date:
-    """The Monday of an ISO week such as `2026-W40`; ValueError if there is no such week."""
-    match = WEEK.match(text)
-    if not match:
-        raise ValueError(text)
-    return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-
-
-def format_datetime(moment: datetime) -> str:
-    """A UTC timestamp as GitHub writes them: 2026-10-05T09:12:00Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Fields:
@@ -97,9 +82,11 @@ class Fields:
         """A required ISO week such as 2026-W40."""
         value = self.text(name)
         try:
-            parse_week(value)
+            written_as_such = parse_week(value).code == value  # 2026-W40 exactly, as the site sorts it
         except ValueError:
-            raise self.error(name, f"expected an ISO week such as 2026-W40, got {value!r}") from None
+            written_as_such = False
+        if not written_as_such:
+            raise self.error(name, f"expected an ISO week such as 2026-W40, got {value!r}")
         return value
 
     def flag(self, name: str) -> bool:
@@ -128,7 +115,7 @@ class Fields:
             moment = datetime(value.year, value.month, value.day)
         else:
             try:
-                moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+                moment = parse_timestamp(str(value))
             except ValueError:
                 raise self.error(
                     name, f"expected a date such as 2026-10-05T09:12:00Z, got {value!r}"

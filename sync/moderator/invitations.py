@@ -12,7 +12,7 @@ Everything is validated before anything is written, so a refusal changes nothing
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,62 +21,17 @@ import yaml
 
 from sync.model.content import load_forum
 from sync.model.credentials import Credential, Credentials, save_credentials
-from sync.model.domain import ContentError, Role
+from sync.model.domain import Role
+from sync.model.errors import ForumError, given
 from sync.model.files import write_atomically
+from sync.model.register import REGISTER, Invitation, load_register, save_register
 from sync.model.roster import read_yaml
 
-REGISTER = "invitations.yml"
 ROSTER = "roster.yml"
 
 
-class InvitationError(Exception):
+class InvitationError(ForumError):
     """An invitation that cannot be recorded or revoked; the message says what to do."""
-
-
-@dataclass
-class Invitation:
-    """One request for a guest, and what the moderator decided."""
-
-    guest: str  # GitHub login, also the guest's user name on the site
-    name: str
-    organization: str
-    topic: str
-    requested_by: str  # the member state that asked
-    until: date
-    decision: str  # accepted or declined
-    decided: date
-    reason: str | None = None  # why it was declined
-    revoked: date | None = None
-
-    def active(self, today: date) -> bool:
-        """Accepted, not revoked, not expired."""
-        return self.decision == "accepted" and self.revoked is None and today <= self.until
-
-
-# The register -------------------------------------------------------------------------------
-
-
-def load_register(content: Path) -> list[Invitation]:
-    """Every invitation requested, oldest first; no file means none."""
-    path = content / REGISTER
-    entries = read_yaml(path) if path.is_file() else None
-    if not entries:
-        return []
-    if not isinstance(entries, list):
-        raise ContentError(path, None, "expected a list of invitations")
-    try:
-        return [Invitation(**entry) for entry in entries]
-    except TypeError as error:
-        raise ContentError(path, None, f"expected the fields of an invitation: {error}") from None
-
-
-def save_register(content: Path, register: list[Invitation]) -> None:
-    """Write the register atomically."""
-    header = "# Guests invited at a member state's request (`forum invite`): the request and the decision.\n"
-    entries = [{k: v for k, v in asdict(i).items() if v is not None} for i in register]
-    write_atomically(
-        content / REGISTER, header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
-    )
 
 
 # Inviting and revoking ----------------------------------------------------------------------
@@ -96,16 +51,20 @@ def invite(
     topic = forum.topic(invitation.topic)
     if topic is None:
         raise InvitationError(
-            f"--topic {invitation.topic}: no such topic in content/; use the id in topic.md"
+            f"{given('topic')} {invitation.topic}: no such topic in content/; use the id in topic.md"
         )
     if invitation.requested_by not in forum.roster.member_states:
-        raise InvitationError(f"--requested-by {invitation.requested_by}: not a member state of the roster")
+        raise InvitationError(
+            f"{given('requested_by')} {invitation.requested_by}: not a member state of the roster"
+        )
     if invitation.until < today:
         raise InvitationError(
-            f"--until {invitation.until.isoformat()} is in the past; the guest would be expired"
+            f"{given('until')} {invitation.until.isoformat()} is in the past; the guest would be expired"
         )
     if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", invitation.guest):
-        raise InvitationError(f"--guest {invitation.guest!r}: expected a GitHub login (letters, digits, -)")
+        raise InvitationError(
+            f"{given('guest')} {invitation.guest!r}: expected a GitHub login (letters, digits, -)"
+        )
     person = forum.roster.person(invitation.guest)
     if person is not None and person.role is not Role.GUEST:
         raise InvitationError(f"@{invitation.guest} is on the roster as a {person.role.value}, not a guest")

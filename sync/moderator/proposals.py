@@ -12,16 +12,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from sync.github import writes
 from sync.github.client import GitHubClient
 from sync.model.content import load_forum, write_post
 from sync.model.domain import Forum, Proposal, ProposalStatus
+from sync.model.errors import given
 from sync.moderator.schedule import PlannedTopic, ScheduleError, load_schedule, save_schedule, validate
-
-ANSWER_MUTATION = """
-mutation ForumAnswerProposal($discussionId: ID!, $body: String!) {
-  addDiscussionComment(input: {discussionId: $discussionId, body: $body}) { comment { id url } }
-}
-"""
 
 
 def _open_proposal(forum: Forum, proposal_id: str) -> Proposal:
@@ -67,12 +63,14 @@ def decline(
     forum = load_forum(content, languages)
     proposal = _open_proposal(forum, proposal_id)
     if not reason.strip():
-        raise ScheduleError("--reason is empty; say why, the delegation reads it on GitHub")
+        raise ScheduleError(f"{given('reason')} is empty; say why, the delegation reads it on GitHub")
     if proposal.url:
         if client is None:
-            raise ScheduleError("declining answers on GitHub: give --repository and --token (or GITHUB_*)")
+            raise ScheduleError(
+                f"declining answers on GitHub: give {given('repository')} and {given('token')} (or GITHUB_*)"
+            )
         answer = f"Thank you for this proposal. The moderator has declined it: {reason.strip()}"
-        client.graphql(ANSWER_MUTATION, {"discussionId": proposal.id, "body": answer})
+        writes.add_comment(client, proposal.id, answer)
     declined = replace(proposal, status=ProposalStatus.DECLINED)
     write_post(declined)
     return declined

@@ -14,44 +14,27 @@ Languages the moderator did not write are left to translators: the site marks th
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from sync.github.client import GitHubClient, GitHubError
-from sync.intake.moderation import slug
+from sync.github import writes
+from sync.github.client import GitHubClient
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import load_forum, normal_body, write_post, write_translation
+from sync.model.dates import WEEK, parse_week, week_of
 from sync.model.domain import ContentError, Forum, Topic, Translation
-from sync.model.fields import WEEK, parse_week
+from sync.model.errors import ForumError, given
 from sync.model.files import write_atomically
+from sync.model.folders import new_topic_folder
 from sync.model.roster import read_yaml
 
 SCHEDULE = "schedule.yml"
 TRANSLATOR = "moderator"  # the translations the moderator writes with the topic
 
-TARGET_QUERY = """
-query ForumTopicTarget($owner: String!, $name: String!, $slug: String!) {
-  repository(owner: $owner, name: $name) { id discussionCategory(slug: $slug) { id } }
-}
-"""
 
-CREATE_DISCUSSION_MUTATION = """
-mutation ForumOpenTopic($repositoryId: ID!, $categoryId: ID!, $title: String!, $body: String!) {
-  createDiscussion(
-    input: {repositoryId: $repositoryId, categoryId: $categoryId, title: $title, body: $body}
-  ) {
-    discussion { id url createdAt author { login } }
-  }
-}
-"""
-
-QUERIES = (TARGET_QUERY, CREATE_DISCUSSION_MUTATION)
-
-
-class ScheduleError(Exception):
+class ScheduleError(ForumError):
     """A topic that cannot be planned or published; the message says what to do."""
 
 
@@ -81,12 +64,6 @@ class PlannedTopic:
 def plain_text(text: str) -> str:
     """Text with every kind of line break written as a newline."""
     return "\n".join(text.splitlines()) + ("\n" if text.endswith(("\n", "\r")) else "")
-
-
-def current_week(today: date) -> str:
-    """The ISO week of a day, e.g. 2026-W48."""
-    year, week, _ = today.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 # The schedule file --------------------------------------------------------------------------
@@ -128,22 +105,25 @@ def save_schedule(content: Path, planned: list[PlannedTopic]) -> None:
 def validate(planned: PlannedTopic, forum: Forum, schedule: list[PlannedTopic], today: date) -> None:
     """Raise ScheduleError if the topic cannot be planned as written."""
     if not WEEK.match(planned.week):
-        raise ScheduleError(f"--week {planned.week!r}: expected an ISO week such as {current_week(today)}")
+        raise ScheduleError(
+            f"{given('week')} {planned.week!r}: expected an ISO week such as {week_of(today).code}"
+        )
     try:
         parse_week(planned.week)
     except ValueError:
-        raise ScheduleError(f"--week {planned.week}: there is no such week") from None
-    if planned.week < current_week(today):
-        raise ScheduleError(f"--week {planned.week} is in the past (this is {current_week(today)})")
+        raise ScheduleError(f"{given('week')} {planned.week}: there is no such week") from None
+    if planned.week < week_of(today).code:
+        raise ScheduleError(f"{given('week')} {planned.week} is in the past (this is {week_of(today).code})")
     if planned.category not in forum.categories:
         raise ScheduleError(
-            f"--category {planned.category!r}: unknown; expected one of {', '.join(forum.categories)}"
+            f"{given('category')} {planned.category!r}: unknown; "
+            f"expected one of {', '.join(forum.categories)}"
         )
     for language in [planned.language, *planned.translations]:
         if language not in forum.languages:
             raise ScheduleError(f"language {language!r}: expected one of {', '.join(forum.languages)}")
     if planned.language in planned.translations:
-        raise ScheduleError(f"--translation {planned.language}: that is the topic's own language")
+        raise ScheduleError(f"{given('translation')} {planned.language}: that is the topic's own language")
     if not planned.title.strip() or not planned.body.strip():
         raise ScheduleError(f"the topic in {planned.language} needs a title and a body")
     for language, text in planned.translations.items():
@@ -185,7 +165,7 @@ def publish_due(content: Path, languages: tuple[str, ...], client: GitHubClient,
     schedule = load_schedule(content)
     published = []
     for index, planned in enumerate(schedule):
-        if planned.published or planned.week > current_week(today):
+        if planned.published or planned.week > week_of(today).code:
             continue
         topic = _publish(content, forum, planned, client)
         schedule[index] = replace(planned, published=topic.id)
@@ -199,36 +179,18 @@ def _publish(content: Path, forum: Forum, planned: PlannedTopic, client: GitHubC
     category = forum.categories.get(planned.category)
     if category is None:
         raise ScheduleError(f"planned topic {planned.title!r}: unknown category {planned.category!r}")
-    target = client.graphql(
-        TARGET_QUERY, {"owner": client.owner, "name": client.name, "slug": category.discussion_slug}
-    )
-    repository = target.get("repository") or {}
-    if not repository.get("discussionCategory"):
-        raise GitHubError(
-            f"{client.repository} has no Discussions category {category.discussion_slug!r}; "
-            "create it on GitHub, or set discussion_category: in content/categories.yml"
-        )
     body = normal_body(sanitize_body(planned.body))
-    answer = client.graphql(
-        CREATE_DISCUSSION_MUTATION,
-        {
-            "repositoryId": repository["id"],
-            "categoryId": repository["discussionCategory"]["id"],
-            "title": planned.title,
-            "body": body,
-        },
-    )
-    discussion: dict[str, Any] = answer["createDiscussion"]["discussion"]
-    created = datetime.fromisoformat(discussion["createdAt"].replace("Z", "+00:00")).astimezone(UTC)
-    folder = _new_folder(content, planned)
+    discussion = writes.create_discussion(client, category.discussion_slug, planned.title, body)
+    created = discussion.created_at
+    folder = new_topic_folder(content, planned.week, planned.title, "topic")
     topic = Topic(
-        id=discussion["id"],
-        author=(discussion.get("author") or {}).get("login") or "",
+        id=discussion.id,
+        author=discussion.author,
         language=planned.language,
         date=created,
         body=body,
         path=folder / "topic.md",
-        url=discussion["url"],
+        url=discussion.url,
         title=planned.title.strip(),
         category=planned.category,
         week=planned.week,
@@ -247,12 +209,3 @@ def _publish(content: Path, forum: Forum, planned: PlannedTopic, client: GitHubC
             )
         )
     return topic
-
-
-def _new_folder(content: Path, planned: PlannedTopic) -> Path:
-    """`<yyyy>-w<ww>-<slug>`, numbered when that name is taken (as the sync names them)."""
-    name = f"{planned.week.lower()}-{slug(planned.title) or 'topic'}"
-    folder, number = content / "topics" / name, 2
-    while folder.exists():
-        folder, number = content / "topics" / f"{name}-{number}", number + 1
-    return folder

@@ -19,6 +19,11 @@ from pathlib import Path
 
 from sync.model.content import markdown_text, read_file, write_translation
 from sync.model.domain import ContentError, Forum, Post, Proposal, Topic, Translation
+from sync.model.errors import ForumError, given
+
+
+class TranslationError(ForumError):
+    """A translation package that cannot be made as asked; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,8 @@ def fingerprint(post: Post) -> str:
 def export(forum: Forum, language: str, folder: Path) -> list[Path]:
     """One file per post to translate into `language`, in `folder`."""
     if language not in forum.languages:
-        raise ContentError(folder, None, f"--lang {language}: expected one of {', '.join(forum.languages)}")
+        known = ", ".join(forum.languages)
+        raise TranslationError(f"{given('language')} {language}: expected one of {known}")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for item in waiting(forum, language):

@@ -26,8 +26,9 @@ from translate.storage.placeables import xliff as tags
 
 from sync.model.content import write_translation
 from sync.model.domain import ContentError, Forum, Post, Proposal, Topic, Translation
+from sync.model.errors import given
 from sync.moderator.segments import Code, Node, PlaceholderError, Segment, rebuild, restore, skeleton
-from sync.moderator.translations import ImportReport, Waiting, fingerprint, waiting
+from sync.moderator.translations import ImportReport, TranslationError, Waiting, fingerprint, waiting
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 SIGNATURE_FILE = "forum:translator"
@@ -68,7 +69,8 @@ class Exported:
 def export_xliff(forum: Forum, language: str, folder: Path) -> Exported:
     """One XLIFF 1.2 file with every post still to translate into `language`."""
     if language not in forum.languages:
-        raise ContentError(folder, None, f"--lang {language}: expected one of {', '.join(forum.languages)}")
+        known = ", ".join(forum.languages)
+        raise TranslationError(f"{given('language')} {language}: expected one of {known}")
     store = Xliff12(sourcelanguage=forum.default_language, targetlanguage=language)
     unit = store.addsourceunit("Name of the translator", filename=_file(store, SIGNATURE_FILE, language))
     unit.setid(SIGNATURE_UNIT)

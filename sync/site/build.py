@@ -26,9 +26,10 @@ from sync.model.content import load_forum_cached
 from sync.model.credentials import CredentialError
 from sync.model.domain import ContentError, Forum
 from sync.site.protection import DEMO_ENVIRONMENT, protection_for_build
+from sync.model.errors import ForumError
 
 
-class BuildError(Exception):
+class BuildError(ForumError):
     """The site could not be built; the message says why in one line."""
 
 
@@ -49,7 +50,7 @@ def check_before_build(project: Project) -> Forum:
         forum = load_forum_cached(project.content, project.languages())
         protection_for_build(forum, project.root)
     except (ContentError, CredentialError) as error:
-        raise BuildError(str(error)) from None
+        raise BuildError(error.marked) from None  # the command line names its flags
     return forum
 
 

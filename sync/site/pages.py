@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site import posts
-from sync.site.posts import excerpt, filled, isolate, lang_attributes, post_article, shown, week_html
+from sync.site.posts import author, excerpt, filled, isolate, lang_attributes, post_article, shown, week_html
 from sync.site.search import search_html
 
 if TYPE_CHECKING:
-    from sync.moderator.invitations import Invitation
+    from sync.model.register import Invitation
 
 LATEST_REPLIES = 10
 
@@ -383,11 +383,9 @@ class Site:
         return self.forum.categories[category_id].name(t.language, self.forum.default_language)
 
     def _who(self, post: Proposal | Reply, t: Interface) -> str:
-        person = self.forum.roster.person(post.author)
-        name = isolate(escape(person.name if person else post.author))
-        if post.member_state:
-            return t.listing([isolate(escape(t.member_state(post.member_state))), name])
-        return name
+        who = author(self.forum, post, t)
+        name = isolate(escape(who.name))
+        return t.listing([isolate(escape(who.member_state)), name]) if who.member_state else name
 
     @staticmethod
     def _title_lang(post: Topic | Proposal, t: Interface) -> str:

@@ -97,25 +97,41 @@ def filled(t: Interface, key: str, **html: str) -> str:
     return text
 
 
-def author_line(forum: Forum, post: Post, t: Interface) -> str:
-    """Who wrote a post: member state and delegate, the moderator, or a guest and whom
-    they speak for, as HTML."""
+@dataclass(frozen=True)
+class Author:
+    """Who wrote a post, as plain text in the reader's language."""
+
+    name: str  # the roster's name, else the GitHub login
+    member_state: str | None  # the member state a delegate writes for
+    role: str | None  # the moderator, or a guest and whom they speak for
+
+    @property
+    def label(self) -> str | None:
+        """For whom they write: the member state, or the role."""
+        return self.member_state or self.role
+
+
+def author(forum: Forum, post: Post, t: Interface) -> Author:
+    """Who wrote a post: member state and delegate, the moderator, or a guest."""
     person = forum.roster.person(post.author)
-    name = isolate(escape(person.name if person else post.author))
+    name = person.name if person else post.author
     if post.member_state:
-        state = isolate(escape(t.member_state(post.member_state)))
-        return (
-            f'<span class="forum-post__member-state">{state}</span> '
-            f'<span class="forum-post__author">{name}</span>'
-        )
+        return Author(name, t.member_state(post.member_state), None)
     if person and person.role is Role.GUEST:
-        label = filled(t, "guest", organization=isolate(escape(person.organization or "")))
-    elif person and person.role is Role.MODERATOR:
-        label = escape(t("moderator"))
-    else:
-        label = ""
-    role = f'<span class="forum-post__role">{label}</span> ' if label else ""
-    return f'{role}<span class="forum-post__author">{name}</span>'
+        return Author(name, None, t("guest", organization=person.organization or ""))
+    if person and person.role is Role.MODERATOR:
+        return Author(name, None, t("moderator"))
+    return Author(name, None, None)
+
+
+def author_line(forum: Forum, post: Post, t: Interface) -> str:
+    """Who wrote a post, as the site's HTML: member state and delegate, or role and name."""
+    who = author(forum, post, t)
+    name = f'<span class="forum-post__author">{isolate(escape(who.name))}</span>'
+    if who.member_state:
+        state = isolate(escape(who.member_state))
+        return f'<span class="forum-post__member-state">{state}</span> {name}'
+    return f'<span class="forum-post__role">{isolate(escape(who.role))}</span> {name}' if who.role else name
 
 
 def post_notes(post: Post, text: Shown, t: Interface) -> str:

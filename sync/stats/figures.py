@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sync.model.dates import week_of
 from sync.model.domain import Forum, Person, Post, Proposal, ProposalStatus, Topic
 from sync.stats.regions import CONTINENTS, continent
 
@@ -24,7 +25,7 @@ REPLY_WITHIN = timedelta(days=7)  # a topic should have had a reply by then
 
 
 @dataclass(frozen=True)
-class Week:
+class WeekActivity:
     """Posts and member states that posted in one ISO week."""
 
     week: str  # ISO week, e.g. 2026-W40
@@ -141,7 +142,7 @@ class Statistics:
     posts: int
     topics: int
     replies: int
-    weeks: list[Week]
+    weeks: list[WeekActivity]
     overall: Participation
     recent: Participation
     languages: list[LanguageCount]
@@ -190,11 +191,6 @@ def _day(moment: datetime) -> date:
     return moment.astimezone(UTC).date()
 
 
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def compute(forum: Forum, as_of: date | None = None) -> Statistics:
     """The forum's figures on `as_of` (default: today, UTC)."""
     as_of = as_of or datetime.now(UTC).date()
@@ -240,20 +236,20 @@ def compute(forum: Forum, as_of: date | None = None) -> Statistics:
     )
 
 
-def _weeks(posts: list[Post], as_of: date) -> list[Week]:
+def _weeks(posts: list[Post], as_of: date) -> list[WeekActivity]:
     """Every ISO week from the first post's to `as_of`'s, quiet weeks included."""
     if not posts:
         return []
     by_week: dict[date, list[Post]] = {}
     for post in posts:
         day = _day(post.date)
-        by_week.setdefault(day - timedelta(days=day.weekday()), []).append(post)
-    monday, last = min(by_week), as_of - timedelta(days=as_of.weekday())
+        by_week.setdefault(week_of(day).monday, []).append(post)
+    monday, last = min(by_week), week_of(as_of).monday
     weeks = []
     while monday <= last:
         week_posts = by_week.get(monday, [])
         active = {p.member_state for p in week_posts if p.member_state}
-        weeks.append(Week(_iso_week(monday), monday, len(week_posts), len(active)))
+        weeks.append(WeekActivity(week_of(monday).code, monday, len(week_posts), len(active)))
         monday += timedelta(weeks=1)
     return weeks
 

@@ -1,0 +1,1 @@
+"""Everything a build needs, and nothing that calls GitHub or git."""
