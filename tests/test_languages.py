@@ -29,7 +29,13 @@ PAGES = {
     "invitations": "invitations/",
 }
 # Material's own words, which it translates when the page's language is set.
-MATERIAL_ENGLISH = ["Skip to content", "Back to top", "Table of contents", "Type to start searching"]
+MATERIAL_ENGLISH = [
+    "Skip to content",
+    "Back to top",
+    "Table of contents",
+    "Type to start searching",
+    "Made with",
+]
 ATTRIBUTES = ("aria-label", "title", "placeholder", "data-show", "data-hide", "alt")
 ISO_WEEK = re.compile(r"\d{4}-W\d{2}")
 

@@ -233,6 +233,8 @@ def test_the_import_keeps_the_markdown_packages_checks(forum: Archive, tmp_path:
     unit.remove(unit.find(f"{q}target"))
     tree.write(str(fresh), encoding="utf-8", xml_declaration=True)
     assert "post:D_a: unit D_a/p4 is not translated" in run(forum, "import", str(fresh))[1]
+    wrong_language = run(forum, "export", "--lang", "de", "--format", "xliff", "--out", str(tmp_path))
+    assert wrong_language[0] == 1 and wrong_language[1].endswith("--lang de: expected one of en, fr, es\n")
     (tmp_path / "broken.xlf").write_text("<xliff><file", encoding="utf-8")
     assert "refused broken.xlf: is not an XLIFF file" in run(forum, "import", str(tmp_path / "broken.xlf"))[1]
 
