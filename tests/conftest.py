@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -128,6 +129,28 @@ def set_mkdocs(path: Path, change: Callable[[dict], None]) -> None:
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(config)
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def switched_off_languages() -> list[dict]:
+    """The language blocks commented out in the project's mkdocs.yml (Arabic, Chinese,
+    Russian), as a maintainer uncommenting them would switch them on."""
+    lines = re.findall(
+        r"^ *# ( *(?:- locale|name|build|site_name):.*)$", (ROOT / "mkdocs.yml").read_text("utf-8"), re.M
+    )
+    return yaml.safe_load("\n".join(lines))
+
+
+@pytest.fixture(scope="session")
+def six_languages_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The demo with every language of mkdocs.yml switched on, built once for the session."""
+    root = tmp_path_factory.mktemp("six-languages") / "forum"
+    root.mkdir()
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    set_mkdocs(root / "mkdocs.yml", lambda config: i18n_languages(config).extend(switched_off_languages()))
+    report = build_site(Project(root), root / "site", demo=True)
+    return BuiltSite(report.site_dir)
 
 
 def i18n_languages(config: dict) -> list[dict]:

@@ -5,21 +5,18 @@ are laid out right to left."""
 
 from __future__ import annotations
 
-import shutil
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from archive import ROOT
-from conftest import i18n_languages, serving
+from conftest import BuiltSite, serving
 from playwright.sync_api import Page, expect
 
 from sync.digest.message import select, write_preview
-from sync.model.config import Project
 from sync.model.dates import parse_week
 from sync.model.domain import Forum
-from sync.site.build import build_site
 from sync.site.pages import topic_slug
 from sync.site.protection import demo_password
 
@@ -35,22 +32,15 @@ PAGES = {
     "statistics": "statistics/",
     "search": "find/",
     "protocol": "protocol/",
+    "invitations": "invitations/",
 }
 BLOCKING = ("serious", "critical")
 
 
 @pytest.fixture(scope="module")
-def arabic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo with Arabic switched on in mkdocs.yml, built and served."""
-    root = tmp_path_factory.mktemp("arabic") / "forum"
-    root.mkdir()
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copytree(ROOT / "hooks", root / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
-    i18n_languages(config).append({"locale": "ar", "name": "العربية", "build": True})
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
-    report = build_site(Project(root), root / "site", demo=True)
-    with serving(report.site_dir) as url:
+def arabic_url(six_languages_site: BuiltSite) -> Iterator[str]:
+    """The demo with Arabic, Chinese and Russian switched on in mkdocs.yml too, served."""
+    with serving(six_languages_site.dir) as url:
         yield url
 
 
@@ -104,8 +94,44 @@ def test_every_page_type_passes_axe_core(page: Page, demo_url: str, language: st
     assert check_every_page_type(page, demo_url, language, prefix) == {}
 
 
-def test_every_arabic_page_type_passes_axe_core(page: Page, arabic_url: str) -> None:
-    assert check_every_page_type(page, arabic_url, "ar", "ar/") == {}
+@pytest.mark.parametrize("language", ["ar", "zh", "ru"])
+def test_every_arabic_chinese_and_russian_page_type_passes_axe_core(
+    page: Page, arabic_url: str, language: str
+) -> None:
+    assert check_every_page_type(page, arabic_url, language, f"{language}/") == {}
+
+
+def test_show_original_opens_the_original_in_place_and_passes_axe_core(page: Page, demo_url: str) -> None:
+    url = f"{demo_url}{PAGES['topic']}"
+    sign_in_with(page, url)
+    toggle = page.locator(".forum-post__toggle").first
+    original = page.locator(".forum-post__other").first
+    expect(original).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_contain_text("Show the original")
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+
+    expect(original).to_be_visible()
+    expect(original.locator(".forum-post__other-body")).to_have_attribute("lang", re.compile("fr|es"))
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(toggle).to_have_text("Hide the original")
+    assert page.url == url, "the reader stays on the page"
+    assert axe_violations(page) == []
+    toggle.click()
+    expect(original).to_be_hidden()
+
+
+def test_an_outdated_translation_shows_the_original_first(page: Page, demo_url: str) -> None:
+    sign_in_with(page, demo_url)
+    open_signed_in(page, f"{demo_url}topics/{topic_slug('D_kwDOdemo0045')}/")
+    post = page.locator("#post-DC_kwDOdemo0452")
+
+    expect(post.locator(".forum-post__note--outdated")).to_contain_text("The original is shown first.")
+    expect(post.locator(".forum-post__body")).to_have_attribute("lang", "es")
+    post.locator(".forum-post__toggle").click()
+    expect(post.locator(".forum-post__other-body")).to_contain_text("In Chile, during the last reform")
 
 
 def tab_to(page: Page, selector: str, key: str = "Tab", limit: int = 150) -> int:

@@ -567,9 +567,9 @@ def test_arabic_charts_read_right_to_left(known: Archive, build: Callable[..., B
     svg = page.select_one("#posts_by_region svg")
     assert "direction: ltr" in svg["style"], "matplotlib placed the words: the chart is not flipped again"
     words = {text.get_text(): text for text in svg.select("text")}
-    assert {"أفريقيا", "أوروبا", "الرسائل"} <= set(words)
+    assert {"أفريقيا", "أوروبا", "المشاركات"} <= set(words)
     # Mirrored: the regions' names stand right of the bars, at the chart's right edge.
-    africa, posts_axis = float(words["أفريقيا"]["x"]), float(words["الرسائل"]["x"])
+    africa, posts_axis = float(words["أفريقيا"]["x"]), float(words["المشاركات"]["x"])
     assert africa > posts_axis
     assert page.select_one("#weekly_activity tbody th bdi").get_text() == "2026-W27"
 

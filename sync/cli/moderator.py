@@ -16,6 +16,14 @@ import click
 
 from sync.cli.options import credentials_file_option, one_line, open_project, project_option
 from sync.cli.rooms import invite_room, make_room
+from sync.cli.translators import (
+    export_format_option,
+    export_xliff_package,
+    import_format_option,
+    import_xliff_package,
+    is_xliff_package,
+    translations_memory,
+)
 from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
 from sync.model.credentials import credentials_path, load_credentials
 from sync.model.dates import week_of
@@ -336,30 +344,39 @@ def translations(context: click.Context, project_dir: Path | None) -> None:
     default=None,
     help="The package's folder (default: translations-<lang>/ here).",
 )
+@export_format_option
 @project_option
-def translations_export(language: str, out: Path | None, project_dir: Path | None) -> None:
-    """Write a package for an external translator: one file per post, source text and context."""
+def translations_export(
+    language: str, out: Path | None, package_format: str, project_dir: Path | None
+) -> None:
+    """Write a package for an external translator: the posts' source text and context."""
     from sync.model.content import load_forum
     from sync.moderator.translations import export
 
-    project = _project(project_dir)
     folder = out or Path(f"translations-{language}")
+    if package_format == "xliff":
+        return export_xliff_package(project_dir, language, folder)
+    project = _project(project_dir)
     with one_line():
         written = export(load_forum(project.content, project.languages()), language, folder)
     click.echo(f"Wrote {len(written)} files into {folder}: the translator replaces each text and signs it.")
 
 
 @translations.command("import")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(exists=True, path_type=Path))
+@import_format_option
 @project_option
-def translations_import(folder: Path, project_dir: Path | None) -> None:
+def translations_import(folder: Path, package_format: str | None, project_dir: Path | None) -> None:
     """Read a translator's completed files back into content/, checking each one."""
     from sync.model.content import load_forum
     from sync.moderator.translations import import_package
 
-    project = _project(project_dir)
-    with one_line():
-        report = import_package(load_forum(project.content, project.languages()), folder)
+    if is_xliff_package(folder, package_format):
+        report = import_xliff_package(project_dir, folder)
+    else:
+        project = _project(project_dir)
+        with one_line():
+            report = import_package(load_forum(project.content, project.languages()), folder)
     click.echo(f"Took {len(report.taken)} translations, refused {len(report.refused)}.")
     for post_id, language in report.taken:
         click.echo(f"  took {post_id} ({language})")
@@ -371,4 +388,5 @@ def translations_import(folder: Path, project_dir: Path | None) -> None:
 
 invite.add_command(invite_room)  # `forum invite room`, in sync/cli/rooms.py
 
+translations.add_command(translations_memory)
 MODERATION_COMMANDS = [topic, proposal, invite, erase, translations]

@@ -4,7 +4,9 @@ The digest of week W is sent on the Monday of W, once that week's topic is publi
 announces the new topic with its opening post, then gathers the replies posted during the
 seven days before (since the previous digest), so that each reply is in exactly one
 digest. Posts read as on the site (`sync.site.posts`): in the reader's language where a
-translation exists, else in the original with the translated "original in …" note.
+translation exists, else in the original with the translated "original in …" note; a
+translated post links to its original, and an outdated translation gives way to the original
+(the usage protocol says that the original prevails).
 """
 
 from __future__ import annotations
@@ -23,7 +25,17 @@ from sync.model.dates import Week
 from sync.model.domain import Forum, Post, Proposal, ProposalStatus, Reply, Topic
 from sync.model.errors import ForumError
 from sync.site.pages import category_url, topic_slug
-from sync.site.posts import author, excerpt, lang_attributes, post_notes, render_body, shown
+from sync.site.posts import (
+    author,
+    excerpt,
+    filled,
+    isolate,
+    lang_attributes,
+    post_notes,
+    render_body,
+    shown,
+    week_html,
+)
 
 # A reply in the digest is its first lines; the link leads to the whole post.
 FIRST_LINES = 300
@@ -85,6 +97,11 @@ class Links:
     def __init__(self, site_url: str, forum: Forum, language: str) -> None:
         prefix = "" if language == forum.default_language else f"{language}/"
         self.root = site_url.rstrip("/") + "/" + prefix
+        self.site_url, self.forum = site_url, forum
+
+    def original(self, topic: Topic, post: Post) -> str:
+        """A post on the page of its own language, where it reads in the original."""
+        return Links(self.site_url, self.forum, post.language).topic(topic, post)
 
     def topic(self, topic: Topic, post: Post | None = None) -> str:
         """A topic's page, or one post on it (the page's `post-<id>` anchors)."""
@@ -103,8 +120,17 @@ def _days(digest: Digest, t: Interface) -> dict[str, str]:
 
 def _who(forum: Forum, post: Post, t: Interface) -> str:
     """Member state and delegate, or the moderator, as plain text."""
+    return " — ".join(_who_parts(forum, post, t))
+
+
+def _who_html(forum: Forum, post: Post, t: Interface) -> str:
+    """The same, each part isolated (a Latin name in an Arabic line keeps its place)."""
+    return " — ".join(isolate(escape(part)) for part in _who_parts(forum, post, t))
+
+
+def _who_parts(forum: Forum, post: Post, t: Interface) -> list[str]:
     who = author(forum, post, t)
-    return f"{who.label} — {who.name}" if who.label else who.name
+    return [who.label, who.name] if who.label else [who.name]
 
 
 def _note(post: Post, language: str, t: Interface) -> str | None:
@@ -116,7 +142,29 @@ def _note(post: Post, language: str, t: Interface) -> str | None:
     if text.translation is None:
         return None
     note = t("translated_from", language=original, translator=text.translation.translator)
-    return f"{note} {t('translation_outdated')}" if text.translation.outdated else note
+    if text.translation.outdated:
+        return f"{note} — {t.sentences(t('translation_outdated'), t('original_shown_first'))}"
+    return note
+
+
+def _original_html(topic: Topic, post: Post, t: Interface, links: Links) -> str:
+    """For a translated post, a link to it in the original; else nothing."""
+    if post.translation(t.language) is None or post.language == t.language:
+        return ""
+    label = escape(t("read_original", language=t.language_name(post.language)))
+    href = escape(links.original(topic, post))
+    return f'\n<p><a href="{href}" hreflang="{post.language}">{label}</a></p>'
+
+
+def _original_text(topic: Topic, post: Post, t: Interface, links: Links) -> str | None:
+    if post.translation(t.language) is None or post.language == t.language:
+        return None
+    return f"{t('read_original', language=t.language_name(post.language))}: {links.original(topic, post)}"
+
+
+def _isolated(text: str, t: Interface) -> str:
+    """Plain text kept left to right inside a right-to-left line (an ISO week in a subject)."""
+    return f"\u2066{text}\u2069" if t.direction == "rtl" else text
 
 
 # HTML ------------------------------------------------------------------------------------
@@ -125,7 +173,7 @@ def _note(post: Post, language: str, t: Interface) -> str | None:
 def render_html(forum: Forum, digest: Digest, language: str, site_url: str) -> str:
     """The digest as a self-contained HTML page (inline styles, absolute links)."""
     t, links = Interface(language), Links(site_url, forum, language)
-    title = escape(t("digest_title", week=digest.week.code))
+    title = filled(t, "digest_title", week=week_html(digest.week.code))
     parts = [
         f'<!DOCTYPE html>\n<html lang="{language}" dir="{t.direction}">\n<head>\n<meta charset="utf-8">',
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>',
@@ -153,14 +201,17 @@ def render_html(forum: Forum, digest: Digest, language: str, site_url: str) -> s
 
 def _topic_html(forum: Forum, topic: Topic, t: Interface, links: Links) -> str:
     text = shown(topic, t.language)
+    body, language = text.body, text.language
     category = forum.categories[topic.category].name(t.language, forum.default_language)
+    category_href = escape(links.page(category_url(topic.category)))
     return (
-        f'<h3 lang="{_title_language(topic, t.language)}"><a href="{escape(links.topic(topic))}">'
+        f'<h3 lang="{_title_language(topic, t.language)}" dir="auto"><a href="{escape(links.topic(topic))}">'
         f"{escape(topic.title_in(t.language))}</a></h3>\n"
-        f'<p><a href="{escape(links.page(category_url(topic.category)))}">{escape(category)}</a> · '
-        f"{escape(_who(forum, topic, t))} · {escape(t.date(topic.date))}</p>\n"
+        f'<p><a href="{category_href}" dir="auto">{escape(category)}</a> · '
+        f"{_who_html(forum, topic, t)} · {isolate(escape(t.date(topic.date)))}</p>\n"
         f"{post_notes(topic, text, t)}\n"
-        f"<div{lang_attributes(text.language, t.language)}>\n{render_body(text.body)}\n</div>"
+        f"<div{lang_attributes(language, t.language)}>\n{render_body(body)}\n</div>"
+        f"{_original_html(topic, topic, t, links)}"
     )
 
 
@@ -168,16 +219,18 @@ def _replies_html(forum: Forum, topic: Topic, replies: list[Reply], t: Interface
     items = []
     for reply in replies:
         text = shown(reply, t.language)
+        body, language = text.body, text.language
+        who, when = _who_html(forum, reply, t), isolate(escape(t.date(reply.date)))
         items.append(
-            f"<li><p><strong>{escape(_who(forum, reply, t))}</strong> · {escape(t.date(reply.date))}</p>\n"
+            f"<li><p><strong>{who}</strong> · {when}</p>\n"
             f"{post_notes(reply, text, t)}\n"
-            f"<p{lang_attributes(text.language, t.language)}>{excerpt(text.body, FIRST_LINES)}</p>\n"
-            f'<p><a href="{escape(links.topic(topic, reply))}">{escape(t("digest_read_post"))}</a></p></li>'
+            f"<p{lang_attributes(language, t.language)}>{excerpt(body, FIRST_LINES)}</p>\n"
+            f'<p><a href="{escape(links.topic(topic, reply))}">{escape(t("digest_read_post"))}</a></p>'
+            f"{_original_html(topic, reply, t, links)}</li>"
         )
     title = f'<a href="{escape(links.topic(topic))}">{escape(topic.title_in(t.language))}</a>'
-    return (
-        f'<h3 lang="{_title_language(topic, t.language)}">{title}</h3>\n<ul>\n' + "\n".join(items) + "\n</ul>"
-    )
+    heading = f'<h3 lang="{_title_language(topic, t.language)}" dir="auto">{title}</h3>'
+    return f"{heading}\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
 def _title_language(topic: Topic, language: str) -> str:
@@ -218,30 +271,31 @@ def _translation_line(digest: Digest, t: Interface) -> str:
 def render_text(forum: Forum, digest: Digest, language: str, site_url: str) -> str:
     """The same digest as plain text, for mail readers that show no HTML."""
     t, links = Interface(language), Links(site_url, forum, language)
-    title = t("digest_title", week=digest.week.code)
+    title = t("digest_title", week=_isolated(digest.week.code, t))
     lines: list[str | None] = [title, "=" * len(title), "", t("digest_intro", **_days(digest, t)), ""]
     if digest.quiet:
         lines += [t("digest_no_activity"), ""]
     lines += _heading(t("digest_new_topic"))
     for topic in digest.topics:
-        text = shown(topic, language)
+        body = shown(topic, language).body
         lines += [
             topic.title_in(language),
             links.topic(topic),
             _who(forum, topic, t),
             _note(topic, language, t),
         ]
-        lines += [_plain(text.body), ""]
+        lines += [_plain(body), _original_text(topic, topic, t, links), ""]
     if not digest.topics:
         lines += [t("digest_no_topic"), ""]
     lines += _heading(t("digest_replies", **_days(digest, t)))
     for topic, replies in digest.replies:
         lines += [topic.title_in(language), ""]
         for reply in replies:
-            text = shown(reply, language)
-            note = _note(reply, language, t)
+            body = shown(reply, language).body
+            note, original = _note(reply, language, t), _original_text(topic, reply, t, links)
             lines += [f"* {_who(forum, reply, t)}, {t.date(reply.date)}", f"  {note}" if note else None]
-            lines += [f"  {unescape(excerpt(text.body, FIRST_LINES))}", f"  {links.topic(topic, reply)}", ""]
+            lines += [f"  {unescape(excerpt(body, FIRST_LINES))}", f"  {links.topic(topic, reply)}"]
+            lines += [f"  {original}" if original else None, ""]
     if not digest.replies:
         lines += [t("digest_no_replies", **_days(digest, t)), ""]
     lines += _heading(t("open_proposals"))
@@ -271,7 +325,7 @@ def message(forum: Forum, digest: Digest, language: str, site_url: str) -> Email
     """The email-ready digest in one language: plain text and HTML alternatives, UTF-8."""
     t = Interface(language)
     mail = EmailMessage()
-    mail["Subject"] = t("digest_subject", forum=t("home_title"), week=digest.week.code)
+    mail["Subject"] = t("digest_subject", forum=t("home_title"), week=_isolated(digest.week.code, t))
     mail.set_content(render_text(forum, digest, language, site_url), charset="utf-8")
     mail.add_alternative(render_html(forum, digest, language, site_url), subtype="html", charset="utf-8")
     # After the parts exist: making the message multipart moves Content-* headers into them.

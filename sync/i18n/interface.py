@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from babel import Locale
 from babel.dates import format_date
+from babel.numbers import format_decimal
 
 LOCALES = Path(__file__).parent / "locales"
 
@@ -43,8 +44,24 @@ class Interface:
         self.locale = Locale.parse(language)
 
     def __call__(self, key: str, **values: object) -> str:
-        """The interface string `key`, with its {placeholders} filled in."""
-        return self.strings[key].format(**values)
+        """The interface string `key`, with its {placeholders} filled in (numbers as this
+        language writes them: 12,345, 12 345, 12.345…)."""
+        filled = {name: self.number(v) if isinstance(v, int) else v for name, v in values.items()}
+        return self.strings[key].format(**filled)
+
+    def number(self, value: int) -> str:
+        """A whole number as this language writes it (CLDR)."""
+        return format_decimal(value, locale=self.locale)
+
+    def sentences(self, *sentences: str) -> str:
+        """Sentences one after the other: a space between them, none in Chinese."""
+        return ("" if self.language == "zh" else " ").join(sentences)
+
+    def listing(self, items: list[str]) -> str:
+        """Items of a table cell or a byline, separated as this language separates them
+        (", " in English, "، " in Arabic, "、" in Chinese); CLDR's list patterns add an
+        "and", which suits a sentence and not a column of names."""
+        return self.strings["list_separator"].join(items)
 
     @property
     def direction(self) -> str:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
-from sync.site.posts import author, excerpt, lang_attributes, post_article, shown
+from sync.site import posts
+from sync.site.posts import author, excerpt, filled, isolate, lang_attributes, post_article, shown, week_html
 from sync.site.search import search_html
 from sync.site.urls import category_url, guest_url, outside_link, relative, topic_slug, topic_url
 
@@ -47,8 +48,7 @@ class SitePage:
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
 
 
-def _time(moment: datetime, t: Interface) -> str:
-    return f'<time datetime="{moment.isoformat()}">{escape(t.date(moment))}</time>'
+_time = posts.time_html
 
 
 class Site:
@@ -145,10 +145,11 @@ class Site:
     def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
         text = shown(topic, t.language)
         category = self._category_name(topic.category, t)
-        facts = " · ".join([t("week", week=topic.week), category, t("reply_count", count=len(topic.replies))])
+        week, count = filled(t, "week", week=week_html(topic.week)), len(topic.replies)
+        facts = " · ".join([week, isolate(escape(category)), escape(t("reply_count", count=count))])
         return (
             f'<article class="forum-card"><h3>{self._topic_link(page, topic, t)}</h3>\n'
-            f'<p class="forum-card__facts">{escape(facts)}</p>\n'
+            f'<p class="forum-card__facts">{facts}</p>\n'
             f'<p class="forum-card__excerpt"{lang_attributes(text.language, t.language)}>'
             f"{excerpt(text.body)}</p></article>"
         )
@@ -180,9 +181,9 @@ class Site:
             name = escape(category.name(t.language, self.forum.default_language))
             description = escape(category.description(t.language, self.forum.default_language))
             items.append(
-                f'<li><a href="{relative(page.url, category_url(category.id))}">{name}</a>'
+                f'<li><a href="{relative(page.url, category_url(category.id))}" dir="auto">{name}</a>'
                 f' <span class="forum-count">({escape(t("topic_count", count=count))})</span>'
-                f'<br><span class="forum-description">{description}</span></li>'
+                f'<br><span class="forum-description" dir="auto">{description}</span></li>'
             )
         heading = escape(t("categories"))
         return f'<section class="forum-categories"><h2>{heading}</h2><ul>{"".join(items)}</ul></section>'
@@ -213,7 +214,7 @@ class Site:
         shown_topics = topics[(page.number - 1) * self.per_page : page.number * self.per_page]
         parts = [f"<h1>{escape(page.title)}</h1>"]
         if description := category.description(t.language, default):
-            parts.append(f'<p class="forum-description">{escape(description)}</p>')
+            parts.append(f'<p class="forum-description" dir="auto">{escape(description)}</p>')
         if not topics:
             parts.append(f"<p>{escape(t('category_empty'))}</p>")
             return "\n".join(parts)
@@ -231,10 +232,10 @@ class Site:
         states = sorted({t.member_state(p.member_state) for p in posts if p.member_state})
         cells = [
             f"<td>{self._topic_link(page, topic, t)}</td>",
-            f"<td>{escape(topic.week)}</td>",
-            f'<td class="forum-number">{len(topic.replies)}</td>',
-            f"<td>{escape(', '.join(t.language_name(code) for code in languages))}</td>",
-            f"<td>{escape(', '.join(states)) or '—'}</td>",
+            f"<td>{week_html(topic.week)}</td>",
+            f'<td class="forum-number">{escape(t.number(len(topic.replies)))}</td>',
+            f"<td>{escape(t.listing([t.language_name(code) for code in languages]))}</td>",
+            f"<td>{escape(t.listing(states)) or '—'}</td>",
             f"<td>{_time(topic.last_activity(), t)}</td>",
         ]
         return f"<tr>{''.join(cells)}</tr>"
@@ -256,13 +257,15 @@ class Site:
 
     def _topic(self, page: SitePage, topic: Topic, t: Interface) -> str:
         category_url_here = relative(page.url, category_url(topic.category))
-        category_link = f'<a href="{category_url_here}">{escape(self._category_name(topic.category, t))}</a>'
+        name = escape(self._category_name(topic.category, t))
+        category_link = f'<a href="{category_url_here}" dir="auto">{name}</a>'
         facts = [
-            escape(t("in_category", category="\0")).replace("\0", category_link),
-            escape(t("week", week=topic.week)),
+            filled(t, "in_category", category=category_link),
+            filled(t, "week", week=week_html(topic.week)),
         ]
         if topic.proposed_by:
-            facts.append(escape(t("proposed_by", member_state=t.member_state(topic.proposed_by))))
+            state = isolate(escape(t.member_state(topic.proposed_by)))
+            facts.append(filled(t, "proposed_by", member_state=state))
         parts = [
             f"<h1{self._title_lang(topic, t)}>{escape(page.title)}</h1>",
             f'<p class="forum-topic__facts">{" · ".join(facts)}</p>',
@@ -333,17 +336,18 @@ class Site:
         for invitation in reversed(self.invitations):  # newest first
             topic = self.forum.topic(invitation.topic)
             if invitation.revoked:
-                decision = t("invitation_revoked", date=t.date(invitation.revoked))
+                decision = filled(t, "invitation_revoked", date=_time(invitation.revoked, t))
             elif invitation.decision == "declined":
-                decision = t("invitation_declined", reason=invitation.reason or "")
+                decision = filled(t, "invitation_declined", reason=isolate(escape(invitation.reason or "")))
             else:
-                decision = t("invitation_accepted")
+                decision = escape(t("invitation_accepted"))
+            guest = f"{invitation.name} (@{invitation.guest}){t('list_separator')}{invitation.organization}"
             cells = [
-                f"{escape(invitation.name)} (@{escape(invitation.guest)}), {escape(invitation.organization)}",
+                isolate(escape(guest)),
                 self._topic_link(page, topic, t) if topic else escape(invitation.topic),
                 escape(t.member_state(invitation.requested_by)),
-                f'<time datetime="{invitation.until.isoformat()}">{escape(t.date(invitation.until))}</time>',
-                escape(decision),
+                _time(invitation.until, t),
+                decision,
             ]
             rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
@@ -363,12 +367,13 @@ class Site:
 
     def _who(self, post: Proposal | Reply, t: Interface) -> str:
         who = author(self.forum, post, t)
-        return escape(f"{who.member_state}, {who.name}" if who.member_state else who.name)
+        name = isolate(escape(who.name))
+        return t.listing([isolate(escape(who.member_state)), name]) if who.member_state else name
 
     @staticmethod
     def _title_lang(post: Topic | Proposal, t: Interface) -> str:
-        """`lang` on a title left in its original language."""
+        """`lang` and `dir` on a title left in its original language, else `dir="auto"`."""
         translated = post.translation(t.language)
         if post.language == t.language or (translated and translated.title):
-            return ""
+            return ' dir="auto"'
         return lang_attributes(post.language, t.language)

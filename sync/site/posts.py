@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from html import escape
 
@@ -37,8 +38,11 @@ class Shown:
 
 
 def shown(post: Post, reader: str) -> Shown:
-    """The translation into the reader's language if there is one, else the original."""
+    """The translation into the reader's language if there is one and it is not outdated,
+    else the original."""
     translation = post.translation(reader)
+    if translation is not None and translation.outdated:  # the original prevails, and comes first
+        return Shown(post.language, post.body, translation, pending=False)
     if translation is not None:
         return Shown(reader, translation.body, translation, pending=False)
     return Shown(post.language, post.body, None, pending=post.language != reader)
@@ -73,6 +77,26 @@ def lang_attributes(text_language: str, page_language: str) -> str:
     return f' lang="{text_language}" dir="{direction(text_language)}"'
 
 
+def isolate(html: str, direction: str = "") -> str:
+    """Inserted text (a name, a title, a date) isolated from the sentence around it, so that
+    a left-to-right name in an Arabic line keeps its order and its punctuation."""
+    return f'<bdi dir="{direction}">{html}</bdi>' if direction else f"<bdi>{html}</bdi>"
+
+
+def week_html(week: str) -> str:
+    """An ISO week such as 2026-W47, kept left to right in every page (never W47-2026)."""
+    return isolate(escape(week), "ltr")
+
+
+def filled(t: Interface, key: str, **html: str) -> str:
+    """An interface string, escaped, with HTML (already safe, isolated) in its placeholders."""
+    marks = {name: f"\0{index}\0" for index, name in enumerate(html)}
+    text = escape(t(key, **marks))
+    for name, mark in marks.items():
+        text = text.replace(mark, html[name])
+    return text
+
+
 @dataclass(frozen=True)
 class Author:
     """Who wrote a post, as plain text in the reader's language."""
@@ -103,10 +127,11 @@ def author(forum: Forum, post: Post, t: Interface) -> Author:
 def author_line(forum: Forum, post: Post, t: Interface) -> str:
     """Who wrote a post, as the site's HTML: member state and delegate, or role and name."""
     who = author(forum, post, t)
-    name = f'<span class="forum-post__author">{escape(who.name)}</span>'
+    name = f'<span class="forum-post__author">{isolate(escape(who.name))}</span>'
     if who.member_state:
-        return f'<span class="forum-post__member-state">{escape(who.member_state)}</span> {name}'
-    return f'<span class="forum-post__role">{escape(who.role)}</span> {name}' if who.role else name
+        state = isolate(escape(who.member_state))
+        return f'<span class="forum-post__member-state">{state}</span> {name}'
+    return f'<span class="forum-post__role">{isolate(escape(who.role))}</span> {name}' if who.role else name
 
 
 def post_notes(post: Post, text: Shown, t: Interface) -> str:
@@ -117,29 +142,68 @@ def post_notes(post: Post, text: Shown, t: Interface) -> str:
         return f'<p class="forum-post__note forum-post__note--pending">{note}</p>'
     if text.translation is None:
         return ""
-    translator = escape(text.translation.translator)
-    notes = [escape(t("translated_from", language=original, translator=translator))]
+    translator = isolate(escape(text.translation.translator))
+    notes = [filled(t, "translated_from", language=original, translator=translator)]
     classes = "forum-post__note forum-post__note--translated"
     if text.translation.outdated:
-        notes.append(escape(t("translation_outdated")))
+        notes.append(escape(t.sentences(t("translation_outdated"), t("original_shown_first"))))
         classes += " forum-post__note--outdated"
-    return f'<p class="{classes}">{" ".join(notes)}</p>'
+    return f'<p class="{classes}">{"<br>".join(notes)}</p>'
+
+
+def time_html(moment: datetime, t: Interface) -> str:
+    """A date in the page's language, isolated from the text around it."""
+    return f'<time datetime="{moment.isoformat()}" dir="auto">{escape(t.date(moment))}</time>'
 
 
 def post_article(forum: Forum, post: Post, t: Interface, extra_class: str = "") -> str:
-    """A post as an <article>: who, when, in which language, and its text."""
+    """A post as an <article>: who, when, in which language, its text and, for a translated
+    post, the original beside it (the original prevails), hidden until the reader asks."""
     text = shown(post, t.language)
     edited = ""
     if post.edited:
-        edited = f' <span class="forum-post__edited">{escape(t("edited", date=t.date(post.edited)))}</span>'
+        on = filled(t, "edited", date=time_html(post.edited, t))
+        edited = f' <span class="forum-post__edited">{on}</span>'
     written = escape(t("written_in", language=t.language_name(post.language)))
     classes = f"forum-post {extra_class}".strip()
     return (
         f'<article class="{classes}" id="post-{escape(post.id)}">\n'
         f'<header class="forum-post__meta">{author_line(forum, post, t)} '
-        f'<time datetime="{post.date.isoformat()}">{escape(t.date(post.date))}</time>{edited} '
+        f"{time_html(post.date, t)}{edited} "
         f'<span class="forum-post__language">{written}</span></header>\n'
         f"{post_notes(post, text, t)}\n"
-        f'<div class="forum-post__body"{lang_attributes(text.language, t.language)}>\n'
-        f"{render_body(text.body)}\n</div>\n</article>"
+        f"{_texts(post, text, t)}\n</article>"
     )
+
+
+def _texts(post: Post, text: Shown, t: Interface) -> str:
+    """The text shown and, for a translated post, the other version behind a button: the
+    original under a current translation; under an outdated one, the original comes first
+    and the translation waits behind the button."""
+    if text.translation is None:
+        return _body("forum-post__body", text.language, text.body, t)
+    original = escape(t.language_name(post.language))
+    if text.translation.outdated:
+        first = _body("forum-post__body", post.language, post.body, t)
+        label, body, language = t("outdated_translation_label"), text.translation.body, t.language
+        show, hide = t("show_translation"), t("hide_translation")
+    else:
+        first = _body("forum-post__body", t.language, text.body, t)
+        label, body, language = t("original_label", language=original), post.body, post.language
+        show, hide = t("show_original", language=original), t("hide_original")
+    target = f"forum-other-{escape(post.id)}"
+    button = (
+        f'<button type="button" class="forum-post__toggle" aria-expanded="false"'
+        f' aria-controls="{target}" data-show="{escape(show)}" data-hide="{escape(hide)}">'
+        f"{escape(show)}</button>"
+    )
+    other = (
+        f'<div class="forum-post__other" id="{target}" hidden>'
+        f'<p class="forum-post__other-label">{escape(label)}</p>\n'
+        f"{_body('forum-post__other-body', language, body, t)}</div>"
+    )
+    return f"{first}\n{button}\n{other}"
+
+
+def _body(css_class: str, language: str, body: str, t: Interface) -> str:
+    return f'<div class="{css_class}"{lang_attributes(language, t.language)}>\n{render_body(body)}\n</div>'
