@@ -1,7 +1,7 @@
 """Moderation: what GitHub's discussions bring into content/, and what they do not.
 
 Each discussion goes the way Staticman takes a contribution: received (`sync.github.discussions`),
-validated against the roster and the categories (`author_verdict`, `_topic_verdict`),
+validated against the roster and the categories (`sync.intake.rules`),
 transformed into the content model's posts (`_topic`, `_reply`, `_proposal`), then
 written (`_write`), only where the file's text would change, so that an unchanged post
 makes no diff. A moderator asking "why was this held back?" finds the answer in
@@ -26,12 +26,12 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 
 from sync.github.discussions import Discussion, DiscussionComment, Fetched
 from sync.intake.erased import forget_erased
 from sync.intake.language import detect_language
+from sync.intake.rules import Rules, author_verdict, proposal_verdict, title_problem, topic_verdict
 from sync.intake.sanitize import sanitize_body
 from sync.model.content import markdown_text, normal_body, post_metadata, write_post, write_translation
 from sync.model.dates import week_of
@@ -43,31 +43,13 @@ from sync.model.domain import (
     Proposal,
     ProposalStatus,
     Reply,
-    Role,
-    Roster,
     Topic,
 )
-from sync.model.fields import node_id_problem, plain_line_problem
+from sync.model.fields import node_id_problem
 from sync.model.folders import new_topic_folder
 from sync.model.tombstones import erased_ids
 
 TOPIC_FILE = "topic.md"
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What contributions are checked against: who may post, and where."""
-
-    roster: Roster
-    categories: dict[str, Category]  # forum category id → category
-    proposals_category: str  # slug of the GitHub category for topic proposals
-    languages: tuple[str, ...]
-    # Member states holding a delegation credential (FORUM_CREDENTIALS); None: not checked.
-    delegations: frozenset[str] | None = None
-
-    def category_for(self, slug: str) -> Category | None:
-        """The forum category whose topics live in the GitHub category `slug`."""
-        return next((c for c in self.categories.values() if c.discussion_slug == slug), None)
 
 
 @dataclass(frozen=True)
@@ -143,56 +125,6 @@ def import_discussions(content: Path, fetched: Fetched, rules: Rules, forum: For
     return report
 
 
-# Validation ---------------------------------------------------------------------------------
-
-
-def author_verdict(login: str | None, rules: Rules, topic_id: str, when: datetime) -> Person | str:
-    """The roster entry allowing `login` to post in this topic, or why it may not."""
-    if login is None:
-        return "the author's GitHub account was deleted"
-    entries = [p for p in rules.roster.people() if p.login.lower() == login.lower()]
-    member = next((p for p in entries if p.role is not Role.GUEST), None)
-    if member is not None and not _holds_delegation(member, rules):
-        return f"@{login}'s member state {member.member_state} holds no delegation credential (revoked)"
-    if member is not None:
-        return member
-    if not entries:
-        return f"@{login} is not on the roster"
-    guest = next((p for p in entries if p.topic == topic_id), None)
-    if guest is None:
-        return f"@{login} is a guest invited to another topic"
-    if guest.until is not None and when.date() > guest.until:
-        return f"@{login}'s invitation as a guest ended on {guest.until.isoformat()}"
-    return guest
-
-
-def _holds_delegation(member: Person, rules: Rules) -> bool:
-    """False for a delegate whose member state's credential was revoked (when it is checked)."""
-    if member.role is not Role.DELEGATE or rules.delegations is None:
-        return True
-    return (member.member_state or "").upper() in rules.delegations
-
-
-def _topic_verdict(discussion: Discussion, rules: Rules) -> Person | str:
-    verdict = author_verdict(discussion.author, rules, discussion.id, discussion.created_at)
-    if isinstance(verdict, Person) and verdict.role is not Role.MODERATOR:
-        return "topics are opened by the moderator; a delegate proposes one in the proposals category"
-    return verdict
-
-
-def _proposal_verdict(discussion: Discussion, rules: Rules) -> Person | str:
-    verdict = author_verdict(discussion.author, rules, discussion.id, discussion.created_at)
-    if isinstance(verdict, Person) and verdict.role is Role.GUEST:
-        return "guests reply on the topic they were invited to; they do not propose topics"
-    return verdict
-
-
-def _title_problem(title: str) -> str | None:
-    """Why a discussion's title cannot be a topic's or proposal's title, or None."""
-    problem = plain_line_problem(title.strip())
-    return None if problem is None else f"title: {problem}"
-
-
 def _body(raw: str) -> tuple[str, str | None]:
     """The body as it will be kept, or why there is nothing to keep."""
     body = normal_body(sanitize_body(raw))
@@ -212,9 +144,9 @@ def _sync_topic(
     rules: Rules,
     report: ImportReport,
 ) -> None:
-    verdict = _topic_verdict(discussion, rules)
+    verdict = topic_verdict(discussion, rules)
     body, empty = _body(discussion.body)
-    reason = verdict if isinstance(verdict, str) else empty or _title_problem(discussion.title)
+    reason = verdict if isinstance(verdict, str) else empty or title_problem(discussion.title)
     if reason and existing is None:
         waiting = sum(1 for _ in discussion.posts())
         _hold(report, discussion, None, reason + (f" ({waiting} comments wait with it)" if waiting else ""))
@@ -339,9 +271,9 @@ def _sync_proposal(
     discussion: Discussion, existing: Proposal | None, content: Path, rules: Rules, report: ImportReport
 ) -> None:
     """A topic proposal; comments on it are discussion among delegates, not imported."""
-    verdict = _proposal_verdict(discussion, rules)
+    verdict = proposal_verdict(discussion, rules)
     body, empty = _body(discussion.body)
-    reason = verdict if isinstance(verdict, str) else empty or _title_problem(discussion.title)
+    reason = verdict if isinstance(verdict, str) else empty or title_problem(discussion.title)
     if reason is not None or not isinstance(verdict, Person):
         changed = existing is None or body != existing.body or discussion.title.strip() != existing.title
         if changed:

@@ -19,9 +19,10 @@ from sync.github.client import DEFAULT_API_URL, Budget, Clock, GitHubClient, PyG
 from sync.github.discussions import fetch_discussions
 from sync.github.limits import ContentLimiter
 from sync.gitrepo import worktree as gitrepo
-from sync.intake.moderation import HeldBack, ImportReport, Rules, import_discussions
+from sync.intake.moderation import HeldBack, ImportReport, import_discussions
 from sync.intake.pull_request import pull_request_text
 from sync.intake.rooms import RoomsOutcome, merge_rooms, mirror_rooms, read_rooms
+from sync.intake.rules import Rules
 from sync.intake.state import read_state, write_state
 from sync.model.config import Project
 from sync.model.content import load_forum

@@ -29,7 +29,7 @@ from sync.github.discussions import Discussion, DiscussionComment, Fetched, fetc
 from sync.github.limits import ContentLimiter
 from sync.github.rooms import add_copy, delete_copy, update_copy, update_opening
 from sync.intake.language import detect_language
-from sync.intake.moderation import Rules, author_verdict
+from sync.intake.rules import Rules, author_verdict
 from sync.intake.sanitize import sanitize_body
 from sync.model.access import Room, load_access_settings, load_rooms
 from sync.model.content import normal_body
