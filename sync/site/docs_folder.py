@@ -8,13 +8,17 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from sync.i18n.interface import interface_languages
 from sync.model.domain import ContentError
 
 _PROTOCOL = re.compile(r"protocol\.([a-z]{2,3})\.md")
 
 
 def check_docs_folder(pages: Path, languages: Sequence[str]) -> list[Path]:
-    """The protocol's files, one per forum language; ContentError on anything else."""
+    """The protocol's files, one per language the forum has or has ready (a language switched
+    off in mkdocs.yml keeps its protocol for the day it is switched on); ContentError on
+    anything else."""
+    known = {*languages, *interface_languages()}
     if pages.is_symlink():
         raise ContentError(pages, None, "a symbolic link; content/pages/ must be a folder of the checkout")
     if not pages.is_dir():
@@ -26,8 +30,8 @@ def check_docs_folder(pages: Path, languages: Sequence[str]) -> list[Path]:
         if path.is_dir():
             raise ContentError(path, None, "a folder; content/pages/ holds only protocol.<language>.md")
         match = _PROTOCOL.fullmatch(path.name)
-        if path.parent != pages or match is None or match[1] not in languages:
-            expected = ", ".join(f"protocol.{language}.md" for language in languages)
+        if path.parent != pages or match is None or match[1] not in known:
+            expected = ", ".join(f"protocol.{language}.md" for language in sorted(known))
             raise ContentError(path, None, f"not a file the forum publishes; content/pages/ holds only {expected}")
         found.append(path)
     return found
