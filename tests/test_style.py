@@ -10,7 +10,7 @@ from archive import ROOT
 
 def test_ruff_finds_nothing_to_fix() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", str(ROOT)],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", str(ROOT)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -21,7 +21,7 @@ def test_ruff_finds_nothing_to_fix() -> None:
 
 def test_ruff_format_leaves_the_code_as_it_is() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", str(ROOT)],
+        [sys.executable, "-m", "ruff", "format", "--no-cache", "--check", str(ROOT)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -64,6 +64,18 @@ def load_register(content: Path) -> list[Invitation]:
     return register
 
 
+def active_invitation(register: list[Invitation], guest: str, topic: str, today: date) -> int | None:
+    """Where in the register the guest's active invitation to the topic stands, if it does."""
+    return next(
+        (
+            n
+            for n, i in enumerate(register)
+            if i.guest.lower() == guest.lower() and i.topic == topic and i.active(today)
+        ),
+        None,
+    )
+
+
 def save_register(content: Path, register: list[Invitation]) -> None:
     """Write the register atomically."""
     header = "# Guests invited at a member state's request (`forum invite`): the request and the decision.\n"

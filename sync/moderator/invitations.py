@@ -25,7 +25,7 @@ from sync.model.domain import Role
 from sync.model.errors import ForumError, given
 from sync.model.fields import DESCRIPTION_LIMIT, plain_line
 from sync.model.files import write_atomically
-from sync.model.register import REGISTER, Invitation, load_register, save_register
+from sync.model.register import REGISTER, Invitation, active_invitation, load_register, save_register
 from sync.model.roster import read_yaml
 
 ROSTER = "roster.yml"
@@ -97,14 +97,7 @@ def revoke(content: Path, store: Credentials, guest: str, topic: str, today: dat
     """End an invitation: the register notes the day, the roster entry and the credential's
     access to the topic go (the credential itself when it opened nothing else)."""
     register = load_register(content)
-    index = next(
-        (
-            n
-            for n, i in enumerate(register)
-            if i.guest.lower() == guest.lower() and i.topic == topic and i.active(today)
-        ),
-        None,
-    )
+    index = active_invitation(register, guest, topic, today)
     if index is None:
         raise InvitationError(f"no active invitation of @{guest} to topic {topic} in content/{REGISTER}")
     invitation = replace(register[index], revoked=today)

@@ -38,7 +38,7 @@ from sync.model.mirrors import (
     opening_body,
     save_mirrors,
 )
-from sync.model.register import Invitation, load_register, save_register
+from sync.model.register import Invitation, active_invitation, load_register, save_register
 from sync.moderator.invitations import InvitationError
 
 ROOM_DESCRIPTION = "A guest's room of the forum: one topic, mirrored. Private."
@@ -56,14 +56,7 @@ def prepare_room(
 ) -> Invitation:
     """Make the guest's room for an active invitation, mirror the topic into it, record it."""
     register = load_register(content)
-    index = next(
-        (
-            n
-            for n, i in enumerate(register)
-            if i.guest.lower() == guest.lower() and i.topic == topic_id and i.active(today)
-        ),
-        None,
-    )
+    index = active_invitation(register, guest, topic_id, today)
     if index is None:
         raise InvitationError(
             f"no active invitation of @{guest} to topic {topic_id} in content/invitations.yml"

@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mkdocs.exceptions import PluginError
+
 
 @dataclass(frozen=True)
 class _Element:
