@@ -19,15 +19,16 @@ from typing import Any
 from markupsafe import Markup
 
 from sync.model.config import Project, forum_languages
-from sync.model.domain import Forum
+from sync.model.domain import ContentError, Forum
+from sync.model.roster import load_proposals_category
 from sync.site import incremental
 from sync.site.docs_folder import check_docs_folder
 from sync.site.navigation import in_navigation, safe_title
-from sync.site.pages import Site, SitePage
+from sync.site.pages import Site, SitePage, TakingPart
 from sync.site.protection import Protection, protection_for_build
 from sync.site.publish_gate import page_opens
 from sync.site.topics_cache import load_forum_cached
-from sync.site.urls import page_path
+from sync.site.urls import forum_repository, page_path
 
 INPUTS = "forum_build"  # config.extra: this build's BuildInputs
 PLAN = "forum_plan"  # config.extra: this build's BuildPlan
@@ -82,12 +83,24 @@ def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
     previous = config.extra.get(PLAN)
     if isinstance(previous, BuildPlan) and previous.forum is forum and previous.protection == protection:
         return previous
-    per_page = int((config.extra.get("forum") or {}).get("topics_per_page", 20))
-    site = Site(forum, per_page, invitations, guest_topics, inputs.stats_as_of)
+    settings = config.extra.get("forum") or {}
+    per_page = int(settings.get("topics_per_page", 20))
+    site = Site(
+        forum, per_page, invitations, guest_topics, inputs.stats_as_of, taking_part(project, forum, settings)
+    )
     pages = {page.src_uri: page for page in site.pages()}
     plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations)
     config.extra[PLAN] = plan
     return plan
+
+
+def taking_part(project: Project, forum: Forum, settings: dict[str, Any]) -> TakingPart:
+    """Where readers reply and propose on GitHub (ContentError for a bad repository setting)."""
+    try:
+        repository = forum_repository(settings.get("repository"), (topic.url for topic in forum.topics))
+    except ValueError as error:
+        raise ContentError(Path(project.root / "mkdocs.yml"), "extra.forum.repository", str(error)) from None
+    return TakingPart(repository, load_proposals_category(project.content / "categories.yml"))
 
 
 def pages_to_add(plan: BuildPlan) -> list[tuple[str, bool]]:
@@ -127,7 +140,9 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
         plan.carried = frozenset()
         return plan.carried
     forum = plan.forum
-    site = incremental.site_fingerprint(forum, plan.root, config.plugins["forum/encryptcontent"].keys_id, plan.protection.demo)
+    site = incremental.site_fingerprint(
+        forum, plan.root, config.plugins["forum/encryptcontent"].keys_id, plan.protection.demo
+    )
     topics = {
         topic.id: incremental.topic_fingerprint(topic, plan.protection.guest_levels.get(topic.id))
         for topic in forum.topics

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
@@ -24,7 +25,29 @@ if TYPE_CHECKING:
     from sync.stats.figures import Statistics
 
 LATEST_REPLIES = 10
-__all__ = ["Site", "SitePage", "category_url", "guest_url", "relative", "topic_slug"]  # addresses: sync.site.urls
+__all__ = [
+    "Site",
+    "SitePage",
+    "category_url",
+    "guest_url",
+    "relative",
+    "topic_slug",
+]  # addresses: sync.site.urls
+
+
+@dataclass(frozen=True)
+class TakingPart:
+    """Where readers take part on GitHub: the forum's repository and its proposals category."""
+
+    repository: str | None = None  # OWNER/REPO, from mkdocs.yml or the topics' addresses
+    proposals_category: str = "proposals"  # the Discussions category's slug
+
+    def new_proposal_url(self) -> str | None:
+        """GitHub's form for a new discussion in the proposals category."""
+        if not self.repository:
+            return None
+        category = quote(self.proposals_category, safe="")
+        return f"https://github.com/{self.repository}/discussions/new?category={category}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,7 @@ class Site:
         invitations: Sequence[Invitation] = (),
         guest_topics: frozenset[str] = frozenset(),
         stats_as_of: date | None = None,
+        taking_part: TakingPart | None = None,
     ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
@@ -68,6 +92,7 @@ class Site:
         self.guest_topics = guest_topics  # topics with a guest admitted: they get a guest copy
         self.stats_as_of = stats_as_of  # the day the statistics count up to; None: today
         self._figures: Statistics | None = None  # computed once, for every language
+        self.taking_part = taking_part or TakingPart()
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -263,23 +288,35 @@ class Site:
         ]
         if topic.proposed_by:
             facts.append(escape(t("proposed_by", member_state=t.member_state(topic.proposed_by))))
+        guest = page.kind == "guest"  # guests take part from a room of their own, not here
         parts = [
             f"<h1{self._title_lang(topic, t)}>{escape(page.title)}</h1>",
             f'<p class="forum-topic__facts">{" · ".join(facts)}</p>',
-            post_article(self.forum, topic, t, "forum-post--opening"),
+            post_article(self.forum, topic, t, "forum-post--opening", reply_link=not guest),
             f'<section class="forum-replies" aria-labelledby="forum-replies-heading">'
             f'<h2 id="forum-replies-heading">{escape(t("replies_heading", count=len(topic.replies)))}</h2>',
         ]
         if topic.replies:
-            parts.append(self._thread(topic.replies, t))
+            parts.append(self._thread(topic.replies, t, reply_links=not guest))
         else:
             parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
         parts.append("</section>")
-        if link := outside_link(topic.url):
-            parts.append(f'<p class="forum-on-github"><a href="{escape(link)}">{escape(t("on_github"))}</a></p>')
+        if not guest:
+            parts.append(self._how_to_reply(topic, t))
         return "\n".join(parts)
 
-    def _thread(self, replies: list[Reply], t: Interface) -> str:
+    def _how_to_reply(self, topic: Topic, t: Interface) -> str:
+        """Two lines: who may reply and how, and when a reply shows here."""
+        languages = ", ".join(t.language_name(code) for code in self.forum.languages)
+        howto = escape(t("reply_howto", languages=languages))
+        if link := outside_link(topic.url):
+            howto += f' <a href="{escape(link)}">{escape(t("on_github"))}</a>'
+        return (
+            f'<aside class="forum-how-to-reply" aria-label="{escape(t("how_to_reply"))}">'
+            f"<p>{howto}</p><p>{escape(t('reply_review'))}</p></aside>"
+        )
+
+    def _thread(self, replies: list[Reply], t: Interface, reply_links: bool = True) -> str:
         """Replies in order, each answer to a reply listed under it, as on GitHub."""
         answers: dict[str, list[Reply]] = {}
         for reply in replies:
@@ -287,18 +324,24 @@ class Site:
                 answers.setdefault(reply.parent, []).append(reply)
         items = []
         for reply in (r for r in replies if r.parent is None):
+            nested_class = "forum-reply forum-reply--nested"
             nested = "".join(
-                f"<li>{post_article(self.forum, answer, t, 'forum-reply forum-reply--nested')}</li>"
+                f"<li>{post_article(self.forum, answer, t, nested_class, reply_links)}</li>"
                 for answer in answers.get(reply.id, [])
             )
             thread = f'<ol class="forum-thread forum-thread--nested">{nested}</ol>' if nested else ""
-            items.append(f"<li>{post_article(self.forum, reply, t, 'forum-reply')}{thread}</li>")
+            items.append(f"<li>{post_article(self.forum, reply, t, 'forum-reply', reply_links)}{thread}</li>")
         return f'<ol class="forum-thread">{"".join(items)}</ol>'
 
     # Proposals ----------------------------------------------------------------------------
 
     def _proposals(self, page: SitePage, t: Interface) -> str:
         parts = [f"<h1>{escape(page.title)}</h1>"]
+        if link := self.taking_part.new_proposal_url():
+            parts.append(
+                f'<p class="forum-propose"><a class="md-button md-button--primary" href="{escape(link)}">'
+                f"{escape(t('propose_topic'))}</a> {escape(t('propose_howto'))}</p>"
+            )
         waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
         decided = [p for p in self.forum.proposals if p.status is not ProposalStatus.OPEN]
         parts.append(f"<h2>{escape(t('open_proposals'))}</h2>")

@@ -17,6 +17,7 @@ import nh3
 
 from sync.i18n.interface import Interface, direction
 from sync.model.domain import Forum, Post, Role, Translation
+from sync.site.urls import outside_link
 
 # GitHub renders a single line break in a comment as a line break; so do we.
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
@@ -126,8 +127,44 @@ def post_notes(post: Post, text: Shown, t: Interface) -> str:
     return f'<p class="{classes}">{" ".join(notes)}</p>'
 
 
-def post_article(forum: Forum, post: Post, t: Interface, extra_class: str = "") -> str:
-    """A post as an <article>: who, when, in which language, and its text."""
+# A chain-link icon (Material Design Icons' "link-variant", Apache 2.0), drawn in the text's colour.
+_LINK_ICON = (
+    '<svg class="forum-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="16" height="16">'
+    '<path fill="currentColor" d="'
+    "M10.59 13.41c.41.39.41 1.03 0 1.42-.39.39-1.03.39-1.42 0a5.003 5.003 0 0 1 "
+    "0-7.07l3.54-3.54a5.003 5.003 0 0 1 7.07 0 5.003 5.003 0 0 1 0 7.07l-1.49 "
+    "1.49c.01-.82-.12-1.64-.4-2.42l.47-.48a2.982 2.982 0 0 0 0-4.24 2.982 2.982 0 0 0-4.24 "
+    "0l-3.53 3.53a2.982 2.982 0 0 0 0 4.24m2.82-4.24c.39-.39 1.03-.39 1.42 0a5.003 5.003 0 0 1 "
+    "0 7.07l-3.54 3.54a5.003 5.003 0 0 1-7.07 0 5.003 5.003 0 0 1 0-7.07l1.49-1.49c-.01.82.12 "
+    "1.64.4 2.43l-.47.47a2.982 2.982 0 0 0 0 4.24 2.982 2.982 0 0 0 4.24 0l3.53-3.53a2.982 "
+    "2.982 0 0 0 0-4.24.973.973 0 0 1 0-1.42Z"
+    '"/></svg>'
+)
+
+
+def post_actions(forum: Forum, post: Post, t: Interface, reply_link: bool = True) -> str:
+    """The post's own address (a link icon, copied on click by forum.js) and its Reply link
+    to the very comment on GitHub (the opening post's: the discussion)."""
+    anchor = f"post-{escape(post.id)}"
+    who = author(forum, post, t)
+    link = (
+        f'<a class="forum-post__permalink" href="#{anchor}" aria-label="{escape(t("post_link"))}"'
+        f' title="{escape(t("post_link"))}" data-copied="{escape(t("link_copied"))}">{_LINK_ICON}</a>'
+    )
+    address = outside_link(post.url) if reply_link else None
+    if address:
+        label = escape(t("reply_to_post", author=who.name))
+        link += (
+            f' <a class="forum-post__reply" href="{escape(address)}" aria-label="{label}">'
+            f"{escape(t('reply'))}</a>"
+        )
+    return f'<span class="forum-post__actions">{link}</span>'
+
+
+def post_article(
+    forum: Forum, post: Post, t: Interface, extra_class: str = "", reply_link: bool = True
+) -> str:
+    """A post as an <article>: who, when, in which language, its address and Reply link, its text."""
     text = shown(post, t.language)
     edited = ""
     if post.edited:
@@ -138,7 +175,8 @@ def post_article(forum: Forum, post: Post, t: Interface, extra_class: str = "") 
         f'<article class="{classes}" id="post-{escape(post.id)}">\n'
         f'<header class="forum-post__meta">{author_line(forum, post, t)} '
         f'<time datetime="{post.date.isoformat()}">{escape(t.date(post.date))}</time>{edited} '
-        f'<span class="forum-post__language">{written}</span></header>\n'
+        f'<span class="forum-post__language">{written}</span>'
+        f"{post_actions(forum, post, t, reply_link)}</header>\n"
         f"{post_notes(post, text, t)}\n"
         f'<div class="forum-post__body"{lang_attributes(text.language, t.language)}>\n'
         f"{render_body(text.body)}\n</div>\n</article>"

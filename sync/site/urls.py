@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 
@@ -59,3 +61,21 @@ def outside_link(url: str | None) -> str | None:
     if any(ord(character) < 0x21 for character in url.strip()):  # spaces, control characters
         return None
     return url.strip()
+
+
+_REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+_DISCUSSION = re.compile(r"https://github\.com/([A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100})/discussions/\d+")
+
+
+def forum_repository(setting: object, post_urls: Iterable[str | None]) -> str | None:
+    """The forum's repository on GitHub, OWNER/REPO: mkdocs.yml's `extra.forum.repository`
+    where set (refused unless it is a repository's name), else the repository the topics'
+    discussions are in; None when neither says."""
+    if setting:
+        if not isinstance(setting, str) or not _REPOSITORY.fullmatch(setting) or ".." in setting:
+            raise ValueError(f"extra.forum.repository: expected OWNER/REPO, got {setting!r}")
+        return setting
+    for url in post_urls:
+        if url and (match := _DISCUSSION.match(url)):
+            return match[1]
+    return None

@@ -41,8 +41,27 @@
     }
   };
 
+  // A post's link icon: the browser goes to the post (highlighted as the target) and its
+  // address is copied, with a short note read out by screen readers.
+  function copyAddress(link) {
+    const address = new URL(link.getAttribute("href"), window.location.href).href;
+    if (!navigator.clipboard) return;
+    navigator.clipboard.writeText(address).then(function () {
+      let note = link.parentNode.querySelector(".forum-copied");
+      if (!note) {
+        note = document.createElement("span");
+        note.className = "forum-copied";
+        note.setAttribute("role", "status");
+        link.parentNode.appendChild(note);
+      }
+      note.textContent = link.dataset.copied || "";
+    }, function () { /* copying refused: the address bar shows the post's address */ });
+  }
+
   document.addEventListener("click", function (event) {
     if (event.target.closest(".forum-signout")) signOut();
+    const permalink = event.target.closest(".forum-post__permalink");
+    if (permalink) copyAddress(permalink);
     if (event.target.closest("#mkdocs-decrypt-button")) submitted = true;
   });
   document.addEventListener("keydown", function (event) {

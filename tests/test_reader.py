@@ -1,0 +1,114 @@
+"""A forum delegates want to open (issue 15), in Debian's Chromium as a delegate uses it:
+taking part from every post, this week's topic, small screens, whom one is signed in as,
+the moderator's own pages, the finish."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import sign_in_page
+from playwright.sync_api import Browser, Page, expect
+
+from sync.model.domain import Forum
+from sync.site.pages import topic_slug
+
+pytestmark = pytest.mark.browser
+
+FLEXIBILITIES = "D_kwDOdemo0045"  # the demo topic with the most replies
+
+
+def topic_address(topic_id: str, language: str = "") -> str:
+    return f"{language}topics/{topic_slug(topic_id)}/"
+
+
+def signed_in(page: Page, url: str, user: str = "BR") -> None:
+    sign_in_page(page, url, user)
+    expect(page.locator("article h1")).to_be_visible()
+    expect(page.locator("#mkdocs-decrypt-form")).to_have_count(0)
+
+
+# Taking part ------------------------------------------------------------------------------
+
+
+def test_every_post_has_its_address_and_a_reply_link_to_its_comment_on_github(
+    browser: Browser, demo_url: str, demo: Forum
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    topic = demo.topic(FLEXIBILITIES)
+    assert topic is not None and len(topic.replies) >= 3
+    signed_in(page, demo_url + topic_address(topic.id))
+
+    opening = page.locator(f"#post-{topic.id}")
+    expect(opening.get_by_role("link", name="Reply to")).to_have_attribute("href", topic.url)
+    expect(opening.locator(".forum-post__permalink")).to_be_visible()
+    for reply in topic.replies:
+        post = page.locator(f'[id="post-{reply.id}"]')
+        expect(post.locator(".forum-post__reply")).to_have_text("Reply")
+        expect(post.locator(".forum-post__reply")).to_have_attribute("href", reply.url)
+        expect(post.get_by_role("link", name="Link to this post")).to_be_visible()
+
+    third = topic.replies[2]
+    page.locator(f'[id="post-{third.id}"] .forum-post__permalink').click()
+    expect(page).to_have_url(f"{demo_url}{topic_address(topic.id)}#post-{third.id}")
+    expect(page.locator(f'[id="post-{third.id}"] .forum-copied')).to_have_text(
+        "The address of this post is copied."
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
+    highlighted = page.locator("article.forum-post:target")
+    expect(highlighted).to_have_count(1)
+    expect(highlighted).to_have_id(f"post-{third.id}")
+    assert highlighted.evaluate("e => getComputedStyle(e).boxShadow") != "none"
+    other = page.locator(f'[id="post-{topic.replies[0].id}"]')
+    assert other.evaluate("e => getComputedStyle(e).boxShadow") == "none"
+    context.close()
+
+
+def test_a_link_to_a_reply_opens_the_topic_on_that_reply_highlighted(
+    page: Page, demo_url: str, demo: Forum
+) -> None:
+    topic = demo.topic(FLEXIBILITIES)
+    reply = topic.replies[-1]
+    signed_in(page, f"{demo_url}fr/{topic_address(topic.id)}#post-{reply.id}", "SN")
+
+    expect(page.locator("article.forum-post:target")).to_have_id(f"post-{reply.id}")
+    expect(page.locator(f'[id="post-{reply.id}"]')).to_be_in_viewport()
+
+
+@pytest.mark.parametrize(
+    ("language", "howto", "review"),
+    [
+        (
+            "",
+            "admitted to the forum's repository; write in any of the forum's languages (English, French, Spanish)",
+            "after the moderator's review",
+        ),
+        ("fr/", "compte GitHub admis au dépôt du forum", "après l'examen du modérateur"),
+        (
+            "es/",
+            "cuenta de GitHub admitida en el repositorio del foro",
+            "después de la revisión del moderador",
+        ),
+    ],
+)
+def test_a_topic_page_says_how_to_reply_in_the_readers_language(
+    page: Page, demo_url: str, language: str, howto: str, review: str
+) -> None:
+    signed_in(page, demo_url + topic_address("D_kwDOdemo0048", language), "MX")
+
+    lines = page.locator(".forum-how-to-reply p")
+    expect(lines).to_have_count(2)
+    expect(lines.nth(0)).to_contain_text(howto)
+    expect(lines.nth(1)).to_contain_text(review)
+
+
+def test_the_proposals_page_links_to_a_new_discussion_in_the_proposals_category(
+    page: Page, demo_url: str
+) -> None:
+    signed_in(page, f"{demo_url}es/proposals/", "CL")
+
+    link = page.get_by_role("link", name="Proponer un tema")
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute(
+        "href", "https://github.com/wipo-forum/ta-forum/discussions/new?category=proposals"
+    )
