@@ -4,8 +4,12 @@ the moderator's own pages, the finish."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 import pytest
-from conftest import sign_in_page
+from archive import Archive
+from conftest import BuiltSite, serving, sign_in_page
 from playwright.sync_api import Browser, Page, expect
 
 from sync.model.domain import Forum
@@ -112,3 +116,31 @@ def test_the_proposals_page_links_to_a_new_discussion_in_the_proposals_category(
     expect(link).to_have_attribute(
         "href", "https://github.com/wipo-forum/ta-forum/discussions/new?category=proposals"
     )
+
+
+# This week's topic -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "heading", "title"),
+    [
+        (date(2026, 10, 8), "Topic of the week", "Digitizing registers"),  # in 2026-W41
+        (date(2026, 10, 13), "Latest topic", "Digitizing registers"),  # in 2026-W42: not yet opened
+    ],
+)
+def test_the_home_page_shows_this_weeks_topic_and_never_a_past_week_as_this_weeks(
+    browser: Browser, archive: Archive, build: Callable[..., BuiltSite], day: date, heading: str, title: str
+) -> None:
+    archive.topic("D_t1", "Training of trainers", "2026-W40", 1)
+    archive.topic("D_t2", "Digitizing registers", "2026-W41", 8, category="office-modernization")
+    site = build(today=day)
+    page = browser.new_page()
+    with serving(site.dir) as url:
+        signed_in(page, url)
+        week = page.locator(".forum-week")
+        expect(week.locator("h2")).to_have_text(heading)
+        expect(week.locator("h3")).to_have_text(title)
+        if heading == "Latest topic":
+            expect(week).to_contain_text("This week's topic is not open yet")
+            expect(page.get_by_role("heading", name="Topic of the week")).to_have_count(0)
+    page.close()

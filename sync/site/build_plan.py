@@ -42,6 +42,7 @@ class BuildInputs:
     demo: bool = False
     stats_as_of: date | None = None  # the statistics count up to that day; None: today
     rebuild: incremental.Rebuild | None = None  # None: MkDocs on its own, build everything
+    today: date | None = None  # the build's day: this week's topic; None: stats_as_of, else today
 
 
 @dataclass
@@ -85,9 +86,8 @@ def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
         return previous
     settings = config.extra.get("forum") or {}
     per_page = int(settings.get("topics_per_page", 20))
-    site = Site(
-        forum, per_page, invitations, guest_topics, inputs.stats_as_of, taking_part(project, forum, settings)
-    )
+    where = taking_part(project, forum, settings)
+    site = Site(forum, per_page, invitations, guest_topics, inputs.stats_as_of, where, inputs.today)
     pages = {page.src_uri: page for page in site.pages()}
     plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations)
     config.extra[PLAN] = plan

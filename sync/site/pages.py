@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sync.i18n.interface import Interface
+from sync.model.dates import week_of
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site.posts import author, excerpt, lang_attributes, post_article, shown
 from sync.site.search import search_html
@@ -85,6 +86,7 @@ class Site:
         guest_topics: frozenset[str] = frozenset(),
         stats_as_of: date | None = None,
         taking_part: TakingPart | None = None,
+        today: date | None = None,
     ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
@@ -93,6 +95,8 @@ class Site:
         self.stats_as_of = stats_as_of  # the day the statistics count up to; None: today
         self._figures: Statistics | None = None  # computed once, for every language
         self.taking_part = taking_part or TakingPart()
+        # The build's day: which week is this week (the statistics' day, else today).
+        self.today = today or stats_as_of or date.today()
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -156,16 +160,27 @@ class Site:
             f"<h1>{escape(t('home_title'))}</h1>",
             f'<p class="forum-intro">{escape(t("home_intro"))}</p>',
         ]
-        parts.append(f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>')
-        if self.forum.topics:
-            parts.append(self._topic_card(page, self.forum.topics[0], t))
-        else:
-            parts.append(f"<p>{escape(t('no_topics'))}</p>")
-        parts.append("</section>")
+        parts.append(self._this_week(page, t))
         parts.append(self._latest_replies(page, t))
         parts.append(self._category_list(page, t))
         parts.append(self._open_proposals(page, t))
         return "\n".join(parts)
+
+    def _this_week(self, page: SitePage, t: Interface) -> str:
+        """This week's topic; until the moderator opens it, the latest topic under a heading
+        of its own, never a past week's shown as this week's."""
+        this_week = week_of(self.today).code
+        current = next((topic for topic in self.forum.topics if topic.week == this_week), None)
+        if current is not None:
+            heading, topic, kind = t("topic_of_the_week"), current, "forum-week"
+        elif self.forum.topics:
+            heading, topic, kind = t("latest_topic"), self.forum.topics[0], "forum-week forum-week--latest"
+        else:
+            empty = f"<p>{escape(t('no_topics'))}</p>"
+            return f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>{empty}</section>'
+        note = "" if current else f'<p class="forum-week__note">{escape(t("no_topic_this_week"))}</p>'
+        card = self._topic_card(page, topic, t)
+        return f'<section class="{kind}"><h2>{escape(heading)}</h2>{note}{card}</section>'
 
     def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
         text = shown(topic, t.language)
