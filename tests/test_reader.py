@@ -4,6 +4,7 @@ the moderator's own pages, the finish."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 
@@ -143,4 +144,95 @@ def test_the_home_page_shows_this_weeks_topic_and_never_a_past_week_as_this_week
         if heading == "Latest topic":
             expect(week).to_contain_text("This week's topic is not open yet")
             expect(page.get_by_role("heading", name="Topic of the week")).to_have_count(0)
+    page.close()
+
+
+# Listings and small screens ----------------------------------------------------------------
+
+PAGE_TYPES = {
+    "home": "",
+    "category": "categories/office-modernization/",
+    "topic": topic_address(FLEXIBILITIES),
+    "proposals": "proposals/",
+    "statistics": "statistics/",
+    "search": "find/",
+    "protocol": "protocol/",
+}
+
+
+def sideways(page: Page) -> int:
+    """How far the page scrolls sideways, in CSS pixels."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_the_category_table_is_laid_out_in_columns_on_a_laptop(page: Page, demo_url: str) -> None:
+    signed_in(page, f"{demo_url}categories/office-modernization/")
+
+    row = page.locator("table.forum-topics tbody tr").first
+    cells = row.locator("td")
+    expect(cells).to_have_count(6)
+    boxes = [cells.nth(i).bounding_box() for i in range(6)]
+    for left, right in itertools.pairwise(boxes):
+        assert left and right and right["x"] >= left["x"] + left["width"], "columns side by side"
+    padding = cells.nth(2).evaluate("e => parseFloat(getComputedStyle(e).paddingLeft)")
+    assert padding >= 8, "a value never runs into the next column's"
+    week = page.locator("td.forum-topics__week").first
+    lines = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }"
+    assert week.evaluate(lines) == 1, "2026-W48 on one line"
+    expect(page.locator("table.forum-topics thead th").first).to_be_visible()
+
+
+def test_the_category_table_becomes_a_list_of_cards_on_a_phone(
+    browser: Browser, demo_url: str, demo: Forum
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    signed_in(page, f"{demo_url}fr/categories/office-modernization/")
+
+    expect(page.locator("table.forum-topics thead")).not_to_be_in_viewport()
+    rows = page.locator("table.forum-topics tbody tr")
+    assert rows.count() == len(demo.topics_in("office-modernization"))
+    for index in range(rows.count()):
+        card = rows.nth(index).bounding_box()
+        title = rows.nth(index).locator("td.forum-topics__title a")
+        title_box = title.bounding_box()
+        assert card and title_box and card["width"] > 300, "a card as wide as the screen"
+        assert title_box["width"] > 200, "the title is not broken letter by letter"
+        week = rows.nth(index).locator("td.forum-topics__week")
+        label = week.evaluate("e => getComputedStyle(e, '::before').content")
+        assert "Semaine" in label, label
+    assert sideways(page) == 0
+    page.close()
+
+
+@pytest.mark.parametrize("width", [390, 640])  # a phone; a 1280 px laptop at 200 % zoom
+def test_no_page_scrolls_sideways_on_a_phone_or_at_200_percent_zoom(
+    browser: Browser, demo_url: str, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(demo_url)
+    assert sideways(page) == 0, "the sign-in page"
+    signed_in(page, demo_url)
+    for language in ("", "fr/"):
+        for kind, url in PAGE_TYPES.items():
+            page.goto(demo_url + language + url)
+            expect(page.locator(".forum-signout")).to_be_visible()
+            assert sideways(page) == 0, f"{language}{url} ({kind}) at {width} px"
+    page.close()
+
+
+def test_the_demo_banner_takes_one_line_on_a_phone_and_sign_out_stays_reachable(
+    browser: Browser, demo_url: str
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    signed_in(page, f"{demo_url}es/")
+
+    banner = page.locator(".forum-demo")
+    expect(banner).to_have_text("Sitio de demostración: ejemplos públicos", use_inner_text=True)
+    line = banner.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    box = banner.bounding_box()
+    assert box and box["height"] < 1.5 * line, "one line"
+    sign_out = page.get_by_role("button", name="Cerrar sesión")
+    expect(sign_out).to_be_in_viewport()
+    sign_out.click()
+    expect(page.locator("#mkdocs-decrypt-form")).to_be_visible()
     page.close()

@@ -71,6 +71,13 @@ class SitePage:
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
 
 
+def _cell(label: str, kind: str, html: str) -> str:
+    """A table cell, with the name of its column for the phone's card layout."""
+    attributes = f' class="{kind}"' if kind else ""
+    attributes += f' data-label="{escape(label)}"' if label else ""
+    return f"<td{attributes}>{html}</td>"
+
+
 def _time(moment: datetime, t: Interface) -> str:
     return f'<time datetime="{moment.isoformat()}">{escape(t.date(moment))}</time>'
 
@@ -261,7 +268,7 @@ class Site:
         head = "".join(f'<th scope="col">{escape(t(h))}</th>' for h in headers)
         rows = [self._topic_row(page, topic, t) for topic in shown_topics]
         table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        parts.append(f'<table class="forum-topics">{table}</table>')
+        parts.append(f'<table class="forum-table forum-topics">{table}</table>')
         parts.append(self._pagination(page, t))
         return "\n".join(parts)
 
@@ -269,15 +276,20 @@ class Site:
         posts = [topic, *topic.replies]
         languages = sorted({post.language for post in posts}, key=self.forum.languages.index)
         states = sorted({t.member_state(p.member_state) for p in posts if p.member_state})
+        # Each cell names its column, shown before it when the table becomes cards on a phone.
         cells = [
-            f"<td>{self._topic_link(page, topic, t)}</td>",
-            f"<td>{escape(topic.week)}</td>",
-            f'<td class="forum-number">{len(topic.replies)}</td>',
-            f"<td>{escape(', '.join(t.language_name(code) for code in languages))}</td>",
-            f"<td>{escape(', '.join(states)) or '—'}</td>",
-            f"<td>{_time(topic.last_activity(), t)}</td>",
+            ("", "forum-topics__title", self._topic_link(page, topic, t)),
+            ("week_column", "forum-topics__week", escape(topic.week)),
+            ("replies", "forum-number", str(len(topic.replies))),
+            ("languages", "", escape(", ".join(t.language_name(code) for code in languages))),
+            ("member_states", "", escape(", ".join(states)) or "—"),
+            ("last_activity", "forum-topics__date", _time(topic.last_activity(), t)),
         ]
-        return f"<tr>{''.join(cells)}</tr>"
+        return (
+            "<tr>"
+            + "".join(_cell(t(label) if label else "", kind, html) for label, kind, html in cells)
+            + "</tr>"
+        )
 
     def _pagination(self, page: SitePage, t: Interface) -> str:
         pages = self._page_count(page.key)
