@@ -14,7 +14,7 @@ from conftest import BuiltSite, serving, sign_in_page
 from playwright.sync_api import Browser, Page, expect
 
 from sync.model.domain import Forum
-from sync.site.pages import topic_slug
+from sync.site.pages import guest_url, topic_slug
 
 pytestmark = pytest.mark.browser
 
@@ -236,3 +236,49 @@ def test_the_demo_banner_takes_one_line_on_a_phone_and_sign_out_stays_reachable(
     sign_out.click()
     expect(page.locator("#mkdocs-decrypt-form")).to_be_visible()
     page.close()
+
+
+# Signing in --------------------------------------------------------------------------------
+
+
+def test_a_delegate_sees_whom_they_are_signed_in_as_and_signs_out_from_any_page(
+    page: Page, demo_url: str
+) -> None:
+    signed_in(page, demo_url, "BR")
+    expect(page.locator(".forum-whoami")).to_have_text("Signed in: Brazil's delegation")
+
+    page.goto(f"{demo_url}fr/proposals/")
+    expect(page.locator(".forum-whoami")).to_have_text("Connecté : délégation — Brésil")
+    page.goto(f"{demo_url}404.html")  # what the host serves for a page that does not exist
+    expect(page.locator("button.forum-signout")).to_be_visible()
+    page.goto(f"{demo_url}protocol/")
+    expect(page.locator(".forum-whoami")).to_have_text("Signed in: Brazil's delegation")
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.locator(".forum-whoami")).to_be_hidden()
+    page.goto(demo_url)
+    expect(page.locator("#mkdocs-decrypt-form")).to_be_visible()
+    assert page.evaluate("sessionStorage.length") == 0, "signing out forgets who signed in"
+
+
+def test_the_moderator_is_signed_in_as_the_moderator(page: Page, demo_url: str) -> None:
+    signed_in(page, f"{demo_url}statistics/", "WIPO")
+
+    expect(page.locator(".forum-whoami")).to_have_text("Signed in: WIPO moderator")
+
+
+def test_a_guest_sees_their_name_and_no_way_into_pages_they_cannot_open(
+    page: Page, demo_url: str, demo: Forum
+) -> None:
+    guest = demo.roster.guests[0]
+    invited = guest_url(guest.topic)
+    signed_in(page, f"{demo_url}{invited}", guest.login)
+
+    expect(page.locator(".forum-whoami")).to_have_text(f"Signed in: {guest.name}")
+    expect(page.locator("nav.md-nav--primary")).to_have_count(0)
+    expect(page.locator(".forum-post__reply")).to_have_count(0)
+    links = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    inside = [link for link in links if link.startswith(demo_url)]
+    assert inside, "the page has its own links (language, posts)"
+    for link in inside:
+        assert f"guests/{invited.split('/')[1]}/" in link, f"{link} leads out of the guest's page"

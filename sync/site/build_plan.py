@@ -121,7 +121,10 @@ def page_meta(plan: BuildPlan, src_uri: str) -> dict[str, Any] | None:
     page = plan.pages.get(src_uri)
     if page is None:
         return None
-    return {"title": safe_title(page.title), "level": plan.protection.level_of(page.kind, page.key)}
+    meta = {"title": safe_title(page.title), "level": plan.protection.level_of(page.kind, page.key)}
+    if page.kind == "guest":
+        meta["forum_guest"] = True  # the theme shows a guest no navigation into pages they cannot open
+    return meta
 
 
 def escaped_title(title: object) -> object:

@@ -7,6 +7,7 @@ the HTML of a page only when MkDocs builds it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -309,6 +310,8 @@ class Site:
     def _topic(self, page: SitePage, topic: Topic, t: Interface) -> str:
         category_url_here = relative(page.url, category_url(topic.category))
         category_link = f'<a href="{category_url_here}">{escape(self._category_name(topic.category, t))}</a>'
+        if page.kind == "guest":  # a guest opens no category page: its name, no link
+            category_link = escape(self._category_name(topic.category, t))
         facts = [
             escape(t("in_category", category="\0")).replace("\0", category_link),
             escape(t("week", week=topic.week)),
@@ -328,9 +331,18 @@ class Site:
         else:
             parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
         parts.append("</section>")
-        if not guest:
+        if guest:
+            parts.append(self._guest_names(topic))
+        else:
             parts.append(self._how_to_reply(topic, t))
         return "\n".join(parts)
+
+    def _guest_names(self, topic: Topic) -> str:
+        """The names of the topic's guests, for the bar's "signed in as" (forum.js): in the
+        guest copy's encrypted content, which only these guests open."""
+        names = {g.login.lower(): g.name for g in self.forum.roster.guests if g.topic == topic.id}
+        data = escape(json.dumps(names, ensure_ascii=False))
+        return f'<div id="forum-guest-names" hidden data-names="{data}"></div>'
 
     def _how_to_reply(self, topic: Topic, t: Interface) -> str:
         """Two lines: who may reply and how, and when a reply shows here."""
