@@ -282,3 +282,34 @@ def test_a_guest_sees_their_name_and_no_way_into_pages_they_cannot_open(
     assert inside, "the page has its own links (language, posts)"
     for link in inside:
         assert f"guests/{invited.split('/')[1]}/" in link, f"{link} leads out of the guest's page"
+
+
+# Sensitive views ---------------------------------------------------------------------------
+
+
+def test_the_moderators_view_and_the_register_open_with_the_moderators_credential_alone(
+    browser: Browser, demo_url: str, demo: Forum
+) -> None:
+    delegate = browser.new_page()
+    signed_in(delegate, f"{demo_url}statistics/", "BR")
+    expect(delegate.locator("article")).not_to_contain_text("Member states that have not posted")
+    delegate.get_by_role("link", name="The moderator's view").click()
+    expect(delegate.locator("#mkdocs-decrypt-form")).to_be_visible(), "a delegation's keys do not open it"
+    delegate.goto(f"{demo_url}invitations/")
+    expect(delegate.locator("#mkdocs-decrypt-form")).to_be_visible()
+    expect(delegate.locator(".forum-invitations")).to_have_count(0)
+    delegate.close()
+
+    moderator = browser.new_page()
+    signed_in(moderator, f"{demo_url}statistics/moderator/", "WIPO")
+    expect(moderator.locator("article h1")).to_have_text("The moderator's view")
+    expect(moderator.locator("article")).to_contain_text("Member states that have not posted in 12 weeks")
+    moderator.get_by_role("link", name="Guest invitations").first.click()
+    guest = demo.roster.guests[0]
+    register = moderator.locator("table.forum-invitations tbody tr")
+    expect(register).to_have_count(len(demo.roster.guests))
+    expect(register.first).to_contain_text(f"{guest.name} (@{guest.login})")
+    expect(register.first).to_contain_text("Accepted")
+    moderator.goto(f"{demo_url}statistics/")  # the same credential opens the forum too
+    expect(moderator.locator("article")).to_contain_text(guest.name)  # guests' participation counts one
+    moderator.close()

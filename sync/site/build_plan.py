@@ -87,7 +87,16 @@ def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
     settings = config.extra.get("forum") or {}
     per_page = int(settings.get("topics_per_page", 20))
     where = taking_part(project, forum, settings)
-    site = Site(forum, per_page, invitations, guest_topics, inputs.stats_as_of, where, inputs.today)
+    site = Site(
+        forum,
+        per_page,
+        invitations,
+        guest_topics,
+        inputs.stats_as_of,
+        where,
+        inputs.today,
+        protection.moderator_pages,
+    )
     pages = {page.src_uri: page for page in site.pages()}
     plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations)
     config.extra[PLAN] = plan

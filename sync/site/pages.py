@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sync.stats.figures import Statistics
 
 LATEST_REPLIES = 10
+MODERATOR_URL = "statistics/moderator/"  # the statistics' moderator's view, a page of its own
 __all__ = [
     "Site",
     "SitePage",
@@ -95,6 +96,7 @@ class Site:
         stats_as_of: date | None = None,
         taking_part: TakingPart | None = None,
         today: date | None = None,
+        moderator_pages: bool = True,
     ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
@@ -105,6 +107,7 @@ class Site:
         self.taking_part = taking_part or TakingPart()
         # The build's day: which week is this week (the statistics' day, else today).
         self.today = today or stats_as_of or date.today()
+        self.moderator_pages = moderator_pages  # built only when the moderator's credential opens them
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -134,7 +137,9 @@ class Site:
                 yield SitePage("guest", topic.id, 1, language, topic.title_in(language), guest_url(topic.id))
         yield SitePage("proposals", "", 1, language, t("topic_proposals"), "proposals/")
         yield SitePage("statistics", "", 1, language, t("stats_title"), "statistics/")
-        yield SitePage("invitations", "", 1, language, t("invitations_title"), "invitations/")
+        if self.moderator_pages:
+            yield SitePage("moderator", "", 1, language, t("stats_moderator"), MODERATOR_URL)
+            yield SitePage("invitations", "", 1, language, t("invitations_title"), "invitations/")
         yield SitePage("search", "", 1, language, t("search"), "find/")
 
     def html(self, page: SitePage) -> str:
@@ -150,13 +155,16 @@ class Site:
             return self._topic(page, topic, t)
         if page.kind == "search":
             return search_html(page.url, t, self.forum.languages)
-        if page.kind == "statistics":
-            from sync.site.statistics import statistics_html  # matplotlib loads only for this page
+        if page.kind in ("statistics", "moderator"):
+            from sync.site.statistics import moderator_html, statistics_html  # matplotlib: only here
             from sync.stats.figures import compute
 
             if self._figures is None:
                 self._figures = compute(self.forum, self.stats_as_of)
-            return statistics_html(self.forum, self._figures, page.url, t)
+            if page.kind == "moderator":
+                return moderator_html(self.forum, self._figures, page.url, t)
+            link = relative(page.url, MODERATOR_URL) if self.moderator_pages else None
+            return statistics_html(self.forum, self._figures, page.url, t, link)
         if page.kind == "invitations":
             return self._invitations(page, t)
         return self._proposals(page, t)
@@ -429,7 +437,7 @@ class Site:
             ]
             rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        parts.append(f'<table class="forum-invitations">{table}</table>')
+        parts.append(f'<table class="forum-table forum-invitations">{table}</table>')
         return "\n".join(parts)
 
     # Small pieces -------------------------------------------------------------------------

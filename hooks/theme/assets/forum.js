@@ -21,7 +21,7 @@
     });
   }
 
-  // Whom the reader is signed in as, in the page's language: "Brazil's delegation", WIPO's
+  // Whom the reader is signed in as, in the page's language: a delegation's country, WIPO's
   // moderator, or a guest's name (found only in the guest's own decrypted page).
   function whoAmI(bar, user) {
     if (user.toUpperCase() === "WIPO") return bar.dataset.moderator;
