@@ -313,3 +313,112 @@ def test_the_moderators_view_and_the_register_open_with_the_moderators_credentia
     moderator.goto(f"{demo_url}statistics/")  # the same credential opens the forum too
     expect(moderator.locator("article")).to_contain_text(guest.name)  # guests' participation counts one
     moderator.close()
+
+
+# Finish ------------------------------------------------------------------------------------
+
+
+def test_the_footer_names_the_forum_and_links_the_protocol_and_the_moderator(
+    page: Page, demo_url: str
+) -> None:
+    page.goto(f"{demo_url}fr/protocol/")  # public: the footer in clear
+    footer = page.locator("footer .md-copyright")
+    expect(footer).to_contain_text("Forum de l'OMPI sur l'assistance technique")
+    expect(footer.get_by_role("link", name="Protocole d'utilisation")).to_have_attribute("href", "./")
+    expect(footer.get_by_role("link", name="Écrire au modérateur")).to_have_attribute(
+        "href", "mailto:forum-moderator@example.org"
+    )
+    expect(page.locator("footer")).not_to_contain_text("Material for MkDocs")
+
+    signed_in(page, f"{demo_url}categories/training/")  # protected: the footer decrypted
+    footer = page.locator("footer .md-copyright")
+    expect(footer).to_contain_text("WIPO Technical Assistance Forum")
+    footer.get_by_role("link", name="Usage protocol").click()
+    expect(page).to_have_url(f"{demo_url}protocol/")
+
+
+@pytest.mark.parametrize(
+    ("address", "title", "home", "target"),
+    [
+        ("nowhere/", "Page not found", "Go to the forum's home page", ""),
+        ("fr/sujets/nowhere/", "Page introuvable", "Aller à l'accueil du forum", "fr/"),
+        ("es/nowhere/", "Página no encontrada", "Ir a la página de inicio del foro", "es/"),
+    ],
+)
+def test_the_404_page_speaks_the_readers_language_and_links_home(
+    page: Page, demo_url: str, demo_site: BuiltSite, address: str, title: str, home: str, target: str
+) -> None:
+    # What a static host does for an address with no page: its 404.html, with status 404.
+    page.route(
+        f"{demo_url}{address}",
+        lambda route: route.fulfill(status=404, path=demo_site.dir / "404.html", content_type="text/html"),
+    )
+    page.goto(demo_url + address)
+
+    expect(page.locator("article h1:visible")).to_have_text(title)
+    page.get_by_role("link", name=home).click()
+    expect(page).to_have_url(demo_url + target)
+    expect(page.locator("#mkdocs-decrypt-form")).to_be_visible()
+
+
+def test_the_sign_in_page_names_the_forum_and_says_how_a_delegation_gets_access(
+    page: Page, demo_url: str
+) -> None:
+    page.goto(f"{demo_url}es/")
+
+    form = page.locator("#mkdocs-decrypt-form")
+    expect(form.locator(".forum-signin__forum")).to_have_text("Foro de la OMPI sobre asistencia técnica")
+    expect(form).to_contain_text("recibe su nombre de usuario y su contraseña del moderador")
+
+
+def test_a_translators_name_is_escaped_once(page: Page, demo_url: str) -> None:
+    signed_in(page, demo_url + topic_address("D_kwDOdemo0048", "fr/"))
+
+    note = page.locator("#post-D_kwDOdemo0048 .forum-post__note--translated")
+    expect(note).to_have_text("Traduit par Service linguistique de l'OMPI — original en anglais")
+
+
+def test_outdated_translation_notes_are_two_sentences(
+    archive: Archive, build: Callable[..., BuiltSite]
+) -> None:
+    topic = archive.topic("D_t1", "Programmes for tutors", "2026-W40", 1)
+    archive.translate(topic, "fr", "Formation ?", title="Formation", outdated=True)
+
+    note = build().page(f"fr/{topic_address('D_t1')}").select_one(".forum-post__note--outdated").get_text()
+
+    assert note == (
+        "Traduit par WIPO Language Service — original en anglais. "
+        "L'original a été modifié depuis cette traduction."
+    )
+
+
+def test_no_page_view_asks_for_a_sitemap_that_is_not_there(page: Page, demo_url: str) -> None:
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    signed_in(page, f"{demo_url}fr/")
+    for url in ("fr/", "fr/proposals/", topic_address(FLEXIBILITIES, "fr/"), "es/find/", "protocol/"):
+        page.goto(demo_url + url)
+        expect(page.locator(".forum-signout")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert missing == []
+
+
+def test_the_new_page_types_pass_axe_core(browser: Browser, demo_url: str, demo: Forum) -> None:
+    from test_accessibility import axe_violations
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{demo_url}404.html")
+    assert axe_violations(page) == [], "404"
+    signed_in(page, f"{demo_url}fr/statistics/moderator/", "WIPO")
+    assert axe_violations(page) == [], "the moderator's view"
+    page.goto(f"{demo_url}fr/invitations/")
+    expect(page.locator("table.forum-invitations")).to_be_visible()
+    assert axe_violations(page) == [], "the register"
+    page.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    signed_in(phone, f"{demo_url}categories/office-modernization/")
+    assert axe_violations(phone) == [], "the category's cards on a phone"
+    phone.goto(demo_url + topic_address(FLEXIBILITIES))
+    expect(phone.locator(".forum-signout")).to_be_visible()
+    assert axe_violations(phone) == [], "a topic on a phone"
+    phone.close()

@@ -10,6 +10,7 @@ with the real credentials.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +29,7 @@ from sync.site.pages import Site, SitePage, TakingPart
 from sync.site.protection import Protection, protection_for_build
 from sync.site.publish_gate import page_opens
 from sync.site.topics_cache import load_forum_cached
-from sync.site.urls import forum_repository, page_path
+from sync.site.urls import forum_repository, outside_link, page_path
 
 INPUTS = "forum_build"  # config.extra: this build's BuildInputs
 PLAN = "forum_plan"  # config.extra: this build's BuildPlan
@@ -56,6 +57,7 @@ class BuildPlan:
     pages: dict[str, SitePage]  # by MkDocs' src_uri
     carried: frozenset[str] | None = None  # topics copied from the last build, once decided
     invitations: Sequence[Any] = field(default_factory=tuple)  # the register, read by the hook
+    contact: str | None = None  # the moderator's contact for the footer: mailto: or https://
 
 
 def inputs_of(config: Any) -> BuildInputs:
@@ -98,7 +100,8 @@ def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
         protection.moderator_pages,
     )
     pages = {page.src_uri: page for page in site.pages()}
-    plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations)
+    contact = moderator_contact(project, settings.get("contact"))
+    plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations, contact=contact)
     config.extra[PLAN] = plan
     return plan
 
@@ -110,6 +113,20 @@ def taking_part(project: Project, forum: Forum, settings: dict[str, Any]) -> Tak
     except ValueError as error:
         raise ContentError(Path(project.root / "mkdocs.yml"), "extra.forum.repository", str(error)) from None
     return TakingPart(repository, load_proposals_category(project.content / "categories.yml"))
+
+
+_MAILTO = re.compile(r"mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def moderator_contact(project: Project, setting: object) -> str | None:
+    """mkdocs.yml's `extra.forum.contact`: a mailto: address or a web address, else refused."""
+    if not setting:
+        return None
+    if isinstance(setting, str) and (_MAILTO.fullmatch(setting) or outside_link(setting) == setting):
+        return setting
+    raise ContentError(
+        project.root / "mkdocs.yml", "extra.forum.contact", f"expected mailto:… or https://…, got {setting!r}"
+    )
 
 
 def pages_to_add(plan: BuildPlan) -> list[tuple[str, bool]]:

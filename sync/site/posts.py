@@ -112,19 +112,27 @@ def author_line(forum: Forum, post: Post, t: Interface) -> str:
 
 def post_notes(post: Post, text: Shown, t: Interface) -> str:
     """The translated notes about a post's language: pending, translated by, outdated."""
-    original = escape(t.language_name(post.language))
+    name = t.language_name(post.language)
     if text.pending:
-        note = escape(t("translation_pending", language=original))
+        note = escape(t("translation_pending", language=name))
         return f'<p class="forum-post__note forum-post__note--pending">{note}</p>'
     if text.translation is None:
         return ""
-    translator = escape(text.translation.translator)
-    notes = [escape(t("translated_from", language=original, translator=translator))]
+    # Escaped once, as the whole note: the translator's name is plain text like any name.
+    notes = [t("translated_from", language=name, translator=text.translation.translator)]
     classes = "forum-post__note forum-post__note--translated"
     if text.translation.outdated:
-        notes.append(escape(t("translation_outdated")))
+        notes[0] = _sentence(notes[0], t.language)
+        notes.append(t("translation_outdated"))
         classes += " forum-post__note--outdated"
-    return f'<p class="{classes}">{" ".join(notes)}</p>'
+    return f'<p class="{classes}">{escape(" ".join(notes))}</p>'
+
+
+def _sentence(text: str, language: str) -> str:
+    """A note ended with a full stop, in the language's own punctuation, before the next one."""
+    if text.endswith((".", "。", "!", "?", "؟")):
+        return text
+    return text + ("。" if language == "zh" else ".")
 
 
 # A chain-link icon (Material Design Icons' "link-variant", Apache 2.0), drawn in the text's colour.

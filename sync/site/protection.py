@@ -113,15 +113,21 @@ def protection_for_build(
     return plan(forum, admitted, path.with_name(path.name + ".kdf-cache"), demo=False)
 
 
-def signin_translations(languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """The sign-in form's words in each forum language, in encryptcontent's terms."""
+def signin_translations(
+    languages: tuple[str, ...], site_names: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """The sign-in form's words in each forum language, in encryptcontent's terms; its message
+    is three lines (the form prints one paragraph each): the forum's name, who may sign in,
+    how a delegation gets its access."""
     translations = {}
     for language in languages:
         t = Interface(language)
+        name = (site_names or {}).get(language, "")
+        message = "\n".join(line for line in (name, t("signin_info"), t("signin_access")) if line)
         translations[language] = {
             "title_prefix": "",
             "summary": t("signin_title"),
-            "encryption_info_message": t("signin_info"),
+            "encryption_info_message": message,
             "placeholder_user": t("user_name"),
             "placeholder": t("password"),
             "password_button_text": t("sign_in"),

@@ -115,5 +115,24 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { keepGuestsHere(); showSignOut(); showWhoAmI(); });
+  // The 404 page in the language of the address asked for (/fr/…: French).
+  function notFoundInReadersLanguage() {
+    const blocks = document.querySelectorAll(".forum-not-found[data-prefix]");
+    if (blocks.length < 2) return;
+    const path = window.location.pathname.replace(/^\/+/, "");
+    let chosen = blocks[0];
+    blocks.forEach(function (block) {
+      const prefix = block.dataset.prefix;
+      if (prefix && (path === prefix.replace(/\/$/, "") || path.indexOf(prefix) === 0)) chosen = block;
+    });
+    blocks.forEach(function (block) { block.hidden = block !== chosen; });
+    document.documentElement.lang = chosen.lang;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    notFoundInReadersLanguage();
+    keepGuestsHere();
+    showSignOut();
+    showWhoAmI();
+  });
 })();
