@@ -8,19 +8,27 @@ the HTML of a page only when MkDocs builds it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sync.i18n.interface import Interface
 from sync.model.dates import week_of
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
+from sync.site.invitations import invitations_html
 from sync.site.posts import author, excerpt, lang_attributes, post_article, shown
 from sync.site.search import search_html
-from sync.site.urls import category_url, guest_url, outside_link, relative, topic_slug, topic_url
+from sync.site.urls import (
+    TakingPart,
+    category_url,
+    guest_url,
+    outside_link,
+    relative,
+    topic_slug,
+    topic_url,
+)
 
 if TYPE_CHECKING:
     from sync.model.register import Invitation
@@ -36,21 +44,6 @@ __all__ = [
     "relative",
     "topic_slug",
 ]  # addresses: sync.site.urls
-
-
-@dataclass(frozen=True)
-class TakingPart:
-    """Where readers take part on GitHub: the forum's repository and its proposals category."""
-
-    repository: str | None = None  # OWNER/REPO, from mkdocs.yml or the topics' addresses
-    proposals_category: str = "proposals"  # the Discussions category's slug
-
-    def new_proposal_url(self) -> str | None:
-        """GitHub's form for a new discussion in the proposals category."""
-        if not self.repository:
-            return None
-        category = quote(self.proposals_category, safe="")
-        return f"https://github.com/{self.repository}/discussions/new?category={category}"
 
 
 @dataclass(frozen=True)
@@ -166,7 +159,7 @@ class Site:
             link = relative(page.url, MODERATOR_URL) if self.moderator_pages else None
             return statistics_html(self.forum, self._figures, page.url, t, link)
         if page.kind == "invitations":
-            return self._invitations(page, t)
+            return invitations_html(page.title, self.invitations, t, self._invitation_topic(page, t))
         return self._proposals(page, t)
 
     # Home ---------------------------------------------------------------------------------
@@ -409,36 +402,14 @@ class Site:
             f"{post_article(self.forum, proposal, t)}</section>"
         )
 
-    # Guest invitations --------------------------------------------------------------------
+    def _invitation_topic(self, page: SitePage, t: Interface) -> Callable[[str], str]:
+        """The register's topic cell: a link to the topic, or its id if it is gone."""
 
-    def _invitations(self, page: SitePage, t: Interface) -> str:
-        """The register: who asked for which guest on which topic, and what was decided."""
-        parts = [f"<h1>{escape(page.title)}</h1>"]
-        if not self.invitations:
-            return parts[0] + f"<p>{escape(t('no_invitations'))}</p>"
-        keys = ["invitation_guest", "topic", "invitation_requested_by", "invitation_until"]
-        keys.append("invitation_decision")
-        head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in keys)
-        rows = []
-        for invitation in reversed(self.invitations):  # newest first
-            topic = self.forum.topic(invitation.topic)
-            if invitation.revoked:
-                decision = t("invitation_revoked", date=t.date(invitation.revoked))
-            elif invitation.decision == "declined":
-                decision = t("invitation_declined", reason=invitation.reason or "")
-            else:
-                decision = t("invitation_accepted")
-            cells = [
-                f"{escape(invitation.name)} (@{escape(invitation.guest)}), {escape(invitation.organization)}",
-                self._topic_link(page, topic, t) if topic else escape(invitation.topic),
-                escape(t.member_state(invitation.requested_by)),
-                f'<time datetime="{invitation.until.isoformat()}">{escape(t.date(invitation.until))}</time>',
-                escape(decision),
-            ]
-            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        parts.append(f'<table class="forum-table forum-invitations">{table}</table>')
-        return "\n".join(parts)
+        def cell(topic_id: str) -> str:
+            topic = self.forum.topic(topic_id)
+            return self._topic_link(page, topic, t) if topic else escape(topic_id)
+
+        return cell
 
     # Small pieces -------------------------------------------------------------------------
 

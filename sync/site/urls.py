@@ -10,7 +10,8 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 
 def topic_slug(topic_id: str) -> str:
@@ -79,3 +80,18 @@ def forum_repository(setting: object, post_urls: Iterable[str | None]) -> str | 
         if url and (match := _DISCUSSION.match(url)):
             return match[1]
     return None
+
+
+@dataclass(frozen=True)
+class TakingPart:
+    """Where readers take part on GitHub: the forum's repository and its proposals category."""
+
+    repository: str | None = None  # OWNER/REPO, from mkdocs.yml or the topics' addresses
+    proposals_category: str = "proposals"  # the Discussions category's slug
+
+    def new_proposal_url(self) -> str | None:
+        """GitHub's form for a new discussion in the proposals category."""
+        if not self.repository:
+            return None
+        category = quote(self.proposals_category, safe="")
+        return f"https://github.com/{self.repository}/discussions/new?category={category}"
