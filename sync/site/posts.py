@@ -135,19 +135,8 @@ def _sentence(text: str, language: str) -> str:
     return text + ("。" if language == "zh" else ".")
 
 
-# A chain-link icon (Material Design Icons' "link-variant", Apache 2.0), drawn in the text's colour.
-_LINK_ICON = (
-    '<svg class="forum-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="16" height="16">'
-    '<path fill="currentColor" d="'
-    "M10.59 13.41c.41.39.41 1.03 0 1.42-.39.39-1.03.39-1.42 0a5.003 5.003 0 0 1 "
-    "0-7.07l3.54-3.54a5.003 5.003 0 0 1 7.07 0 5.003 5.003 0 0 1 0 7.07l-1.49 "
-    "1.49c.01-.82-.12-1.64-.4-2.42l.47-.48a2.982 2.982 0 0 0 0-4.24 2.982 2.982 0 0 0-4.24 "
-    "0l-3.53 3.53a2.982 2.982 0 0 0 0 4.24m2.82-4.24c.39-.39 1.03-.39 1.42 0a5.003 5.003 0 0 1 "
-    "0 7.07l-3.54 3.54a5.003 5.003 0 0 1-7.07 0 5.003 5.003 0 0 1 0-7.07l1.49-1.49c-.01.82.12 "
-    "1.64.4 2.43l-.47.47a2.982 2.982 0 0 0 0 4.24 2.982 2.982 0 0 0 4.24 0l3.53-3.53a2.982 "
-    "2.982 0 0 0 0-4.24.973.973 0 0 1 0-1.42Z"
-    '"/></svg>'
-)
+# A chain-link icon, drawn by the stylesheet (forum.css, .forum-icon): once per site, not per post.
+_LINK_ICON = '<span class="forum-icon" aria-hidden="true"></span>'
 
 
 def post_actions(forum: Forum, post: Post, t: Interface, reply_link: bool = True) -> str:
