@@ -33,6 +33,14 @@ def _language(config: MkDocsConfig) -> str:
     return config.plugins["i18n"].current_language  # type: ignore[attr-defined]
 
 
+def _site_names(config: MkDocsConfig) -> dict[str, str]:
+    """The forum's name in each language, as mkdocs.yml gives it (the i18n plugin's site_name)."""
+    names = {}
+    for language in config.plugins["i18n"].config.languages:  # type: ignore[attr-defined]
+        names[language.locale] = language.site_name or config.site_name
+    return names
+
+
 @event_priority(100)  # before encryptcontent (0) reads its password inventory
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Hand the encryption plan to mkdocs-encryptcontent: which credential opens which
@@ -46,12 +54,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     encryption = config.plugins[ENCRYPTION].config
     encryption["password_inventory"] = plan.protection.inventory
     encryption["cache_file"] = str(plan.protection.cache_file)
-    encryption["translations"] = signin_translations(plan.forum.languages)
+    encryption["translations"] = signin_translations(plan.forum.languages, _site_names(config))
     forum_extra = config.extra.setdefault("forum", {})
     forum_extra["demo"] = plan.protection.demo
     # Interface strings for our theme templates, in the language being built.
     language = _language(config) or plan.forum.default_language
     forum_extra["strings"] = Interface(language).strings
+    default = plan.forum.default_language
+    forum_extra["language_prefix"] = "" if language == default else f"{language}/"
+    # The one 404 page serves every language: its words in each, and the bar's in the default.
+    forum_extra["default_strings"] = Interface(default).strings
+    forum_extra["not_found"] = [
+        {"language": code, "prefix": "" if code == default else f"{code}/", **Interface(code).strings}
+        for code in plan.forum.languages
+    ]
+    forum_extra["contact"] = plan.contact  # the moderator's contact, checked (sync.site.build_plan)
     return config
 
 

@@ -96,6 +96,9 @@ class BuiltSite:
         return sorted(url for url in found if re.fullmatch(pattern, url))
 
 
+DEMO_DAY = date(2026, 11, 26)  # a Thursday of the demo's newest week, 2026-W48
+
+
 @pytest.fixture(scope="session")
 def demo() -> Forum:
     """The bundled demo content, as the content model reads it."""
@@ -107,7 +110,9 @@ def demo() -> Forum:
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The bundled demo forum, built once for the whole session (a build costs seconds)."""
     site_dir = tmp_path_factory.mktemp("demo") / "site"
-    build_site(Project(ROOT), site_dir, demo=True)
+    # Built on a day of the demo's newest week (2026-W48), so that its home page has a topic
+    # of the week whatever the machine's date.
+    build_site(Project(ROOT), site_dir, demo=True, today=DEMO_DAY)
     return BuiltSite(site_dir)
 
 
@@ -115,10 +120,14 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def build(archive: Archive) -> Callable[..., BuiltSite]:
     """Build the test's archive, optionally with mkdocs.yml changed first."""
 
-    def run(configure: Callable[[dict], None] | None = None, stats_as_of: date | None = None) -> BuiltSite:
+    def run(
+        configure: Callable[[dict], None] | None = None,
+        stats_as_of: date | None = None,
+        today: date | None = None,
+    ) -> BuiltSite:
         if configure is not None:
             set_mkdocs(archive.root / "mkdocs.yml", configure)
-        report = build_site(archive.project, demo=True, stats_as_of=stats_as_of)
+        report = build_site(archive.project, demo=True, stats_as_of=stats_as_of, today=today)
         return BuiltSite(report.site_dir)
 
     return run

@@ -157,7 +157,7 @@ def test_signed_in_nothing_hostile_runs_and_it_reads_as_text(hostile_url: str, p
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     topic = f"topics/{topic_slug('D_t1')}/"
-    sign_in_page(page, hostile_url + topic)
+    sign_in_page(page, hostile_url + topic, "WIPO")  # the moderator's credential opens the register too
     page.wait_for_selector(OPENED)
     for url in ["", "fr/", topic, f"fr/{topic}", "proposals/", "invitations/", "categories/ip-strategies/"]:
         page.goto(hostile_url + url)

@@ -83,10 +83,12 @@ def build_site(
     demo: bool = False,
     full: bool = False,
     stats_as_of: date | None = None,
+    today: date | None = None,
 ) -> BuildReport:
     """Build the site into `site_dir` (default: site/), replacing it only once the publish
     gate passed every file; pages of unchanged topics are copied from the site replaced,
-    unless `full`. The statistics count up to `stats_as_of` (default: today)."""
+    unless `full`. The statistics count up to `stats_as_of` (default: today); the home page's
+    topic of the week is that of `today`'s week (default: `stats_as_of`, else today)."""
     target = (site_dir or project.root / "site").resolve()
     started = time.perf_counter()
     forum = check_before_build(project, demo)
@@ -97,7 +99,7 @@ def build_site(
         # Pages of unchanged topics may be copied from the site this build replaces.
         # The archive just read serves every language (not walked again for each).
         rebuild = incremental.Rebuild(target, staging, forum, full)
-        config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild)
+        config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today)
         mkdocs_build(config)
         check_site(staging, _gate_inputs(config, project))
     except (Abort, PluginError, ConfigurationError, PublishError) as error:

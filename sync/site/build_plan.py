@@ -10,6 +10,7 @@ with the real credentials.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,15 +20,16 @@ from typing import Any
 from markupsafe import Markup
 
 from sync.model.config import Project, forum_languages
-from sync.model.domain import Forum
+from sync.model.domain import ContentError, Forum
+from sync.model.roster import load_proposals_category
 from sync.site import incremental
 from sync.site.docs_folder import check_docs_folder
 from sync.site.navigation import in_navigation, safe_title
-from sync.site.pages import Site, SitePage
+from sync.site.pages import Site, SitePage, TakingPart
 from sync.site.protection import Protection, protection_for_build
 from sync.site.publish_gate import page_opens
 from sync.site.topics_cache import load_forum_cached
-from sync.site.urls import page_path
+from sync.site.urls import forum_repository, outside_link, page_path
 
 INPUTS = "forum_build"  # config.extra: this build's BuildInputs
 PLAN = "forum_plan"  # config.extra: this build's BuildPlan
@@ -41,6 +43,7 @@ class BuildInputs:
     demo: bool = False
     stats_as_of: date | None = None  # the statistics count up to that day; None: today
     rebuild: incremental.Rebuild | None = None  # None: MkDocs on its own, build everything
+    today: date | None = None  # the build's day: this week's topic; None: stats_as_of, else today
 
 
 @dataclass
@@ -54,6 +57,7 @@ class BuildPlan:
     pages: dict[str, SitePage]  # by MkDocs' src_uri
     carried: frozenset[str] | None = None  # topics copied from the last build, once decided
     invitations: Sequence[Any] = field(default_factory=tuple)  # the register, read by the hook
+    contact: str | None = None  # the moderator's contact for the footer: mailto: or https://
 
 
 def inputs_of(config: Any) -> BuildInputs:
@@ -82,12 +86,47 @@ def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
     previous = config.extra.get(PLAN)
     if isinstance(previous, BuildPlan) and previous.forum is forum and previous.protection == protection:
         return previous
-    per_page = int((config.extra.get("forum") or {}).get("topics_per_page", 20))
-    site = Site(forum, per_page, invitations, guest_topics, inputs.stats_as_of)
+    settings = config.extra.get("forum") or {}
+    per_page = int(settings.get("topics_per_page", 20))
+    where = taking_part(project, forum, settings)
+    site = Site(
+        forum,
+        per_page,
+        invitations,
+        guest_topics,
+        inputs.stats_as_of,
+        where,
+        inputs.today,
+        protection.moderator_pages,
+    )
     pages = {page.src_uri: page for page in site.pages()}
-    plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations)
+    contact = moderator_contact(project, settings.get("contact"))
+    plan = BuildPlan(root, forum, protection, site, pages, invitations=invitations, contact=contact)
     config.extra[PLAN] = plan
     return plan
+
+
+def taking_part(project: Project, forum: Forum, settings: dict[str, Any]) -> TakingPart:
+    """Where readers reply and propose on GitHub (ContentError for a bad repository setting)."""
+    try:
+        repository = forum_repository(settings.get("repository"), (topic.url for topic in forum.topics))
+    except ValueError as error:
+        raise ContentError(Path(project.root / "mkdocs.yml"), "extra.forum.repository", str(error)) from None
+    return TakingPart(repository, load_proposals_category(project.content / "categories.yml"))
+
+
+_MAILTO = re.compile(r"mailto:[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def moderator_contact(project: Project, setting: object) -> str | None:
+    """mkdocs.yml's `extra.forum.contact`: a mailto: address or a web address, else refused."""
+    if not setting:
+        return None
+    if isinstance(setting, str) and (_MAILTO.fullmatch(setting) or outside_link(setting) == setting):
+        return setting
+    raise ContentError(
+        project.root / "mkdocs.yml", "extra.forum.contact", f"expected mailto:… or https://…, got {setting!r}"
+    )
 
 
 def pages_to_add(plan: BuildPlan) -> list[tuple[str, bool]]:
@@ -108,7 +147,10 @@ def page_meta(plan: BuildPlan, src_uri: str) -> dict[str, Any] | None:
     page = plan.pages.get(src_uri)
     if page is None:
         return None
-    return {"title": safe_title(page.title), "level": plan.protection.level_of(page.kind, page.key)}
+    meta = {"title": safe_title(page.title), "level": plan.protection.level_of(page.kind, page.key)}
+    if page.kind == "guest":
+        meta["forum_guest"] = True  # the theme shows a guest no navigation into pages they cannot open
+    return meta
 
 
 def escaped_title(title: object) -> object:
@@ -127,7 +169,9 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
         plan.carried = frozenset()
         return plan.carried
     forum = plan.forum
-    site = incremental.site_fingerprint(forum, plan.root, config.plugins["forum/encryptcontent"].keys_id, plan.protection.demo)
+    site = incremental.site_fingerprint(
+        forum, plan.root, config.plugins["forum/encryptcontent"].keys_id, plan.protection.demo
+    )
     topics = {
         topic.id: incremental.topic_fingerprint(topic, plan.protection.guest_levels.get(topic.id))
         for topic in forum.topics

@@ -37,6 +37,6 @@ def navigation(site: Site, language: str) -> list[object]:
         {safe_title(t("categories")): categories},
         {safe_title(t("topic_proposals")): "proposals.md"},
         {safe_title(t("stats_title")): "statistics/index.md"},
-        {safe_title(t("invitations_title")): "invitations/index.md"},
+        *([{safe_title(t("invitations_title")): "invitations/index.md"}] if site.moderator_pages else []),
         "protocol.md",
     ]

@@ -7,25 +7,44 @@ the HTML of a page only when MkDocs builds it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
 from sync.i18n.interface import Interface
+from sync.model.dates import week_of
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site import posts
+from sync.site.invitations import invitations_html
 from sync.site.posts import author, excerpt, filled, isolate, lang_attributes, post_article, shown, week_html
 from sync.site.search import search_html
-from sync.site.urls import category_url, guest_url, outside_link, relative, topic_slug, topic_url
+from sync.site.urls import (
+    TakingPart,
+    category_url,
+    guest_url,
+    outside_link,
+    relative,
+    topic_slug,
+    topic_url,
+)
 
 if TYPE_CHECKING:
     from sync.model.register import Invitation
     from sync.stats.figures import Statistics
 
 LATEST_REPLIES = 10
-__all__ = ["Site", "SitePage", "category_url", "guest_url", "relative", "topic_slug"]  # addresses: sync.site.urls
+MODERATOR_URL = "statistics/moderator/"  # the statistics' moderator's view, a page of its own
+__all__ = [
+    "Site",
+    "SitePage",
+    "category_url",
+    "guest_url",
+    "relative",
+    "topic_slug",
+]  # addresses: sync.site.urls
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,13 @@ class SitePage:
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
 
 
+def _cell(label: str, kind: str, html: str) -> str:
+    """A table cell, with the name of its column for the phone's card layout."""
+    attributes = f' class="{kind}"' if kind else ""
+    attributes += f' data-label="{escape(label)}"' if label else ""
+    return f"<td{attributes}>{html}</td>"
+
+
 _time = posts.time_html
 
 
@@ -61,6 +87,9 @@ class Site:
         invitations: Sequence[Invitation] = (),
         guest_topics: frozenset[str] = frozenset(),
         stats_as_of: date | None = None,
+        taking_part: TakingPart | None = None,
+        today: date | None = None,
+        moderator_pages: bool = True,
     ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
@@ -68,6 +97,10 @@ class Site:
         self.guest_topics = guest_topics  # topics with a guest admitted: they get a guest copy
         self.stats_as_of = stats_as_of  # the day the statistics count up to; None: today
         self._figures: Statistics | None = None  # computed once, for every language
+        self.taking_part = taking_part or TakingPart()
+        # The build's day: which week is this week (the statistics' day, else today).
+        self.today = today or stats_as_of or date.today()
+        self.moderator_pages = moderator_pages  # built only when the moderator's credential opens them
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -97,7 +130,9 @@ class Site:
                 yield SitePage("guest", topic.id, 1, language, topic.title_in(language), guest_url(topic.id))
         yield SitePage("proposals", "", 1, language, t("topic_proposals"), "proposals/")
         yield SitePage("statistics", "", 1, language, t("stats_title"), "statistics/")
-        yield SitePage("invitations", "", 1, language, t("invitations_title"), "invitations/")
+        if self.moderator_pages:
+            yield SitePage("moderator", "", 1, language, t("stats_moderator"), MODERATOR_URL)
+            yield SitePage("invitations", "", 1, language, t("invitations_title"), "invitations/")
         yield SitePage("search", "", 1, language, t("search"), "find/")
 
     def html(self, page: SitePage) -> str:
@@ -113,15 +148,18 @@ class Site:
             return self._topic(page, topic, t)
         if page.kind == "search":
             return search_html(page.url, t, self.forum.languages)
-        if page.kind == "statistics":
-            from sync.site.statistics import statistics_html  # matplotlib loads only for this page
+        if page.kind in ("statistics", "moderator"):
+            from sync.site.statistics import moderator_html, statistics_html  # matplotlib: only here
             from sync.stats.figures import compute
 
             if self._figures is None:
                 self._figures = compute(self.forum, self.stats_as_of)
-            return statistics_html(self.forum, self._figures, page.url, t)
+            if page.kind == "moderator":
+                return moderator_html(self.forum, self._figures, page.url, t)
+            link = relative(page.url, MODERATOR_URL) if self.moderator_pages else None
+            return statistics_html(self.forum, self._figures, page.url, t, link)
         if page.kind == "invitations":
-            return self._invitations(page, t)
+            return invitations_html(page.title, self.invitations, t, self._invitation_topic(page, t))
         return self._proposals(page, t)
 
     # Home ---------------------------------------------------------------------------------
@@ -131,16 +169,27 @@ class Site:
             f"<h1>{escape(t('home_title'))}</h1>",
             f'<p class="forum-intro">{escape(t("home_intro"))}</p>',
         ]
-        parts.append(f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>')
-        if self.forum.topics:
-            parts.append(self._topic_card(page, self.forum.topics[0], t))
-        else:
-            parts.append(f"<p>{escape(t('no_topics'))}</p>")
-        parts.append("</section>")
+        parts.append(self._this_week(page, t))
         parts.append(self._latest_replies(page, t))
         parts.append(self._category_list(page, t))
         parts.append(self._open_proposals(page, t))
         return "\n".join(parts)
+
+    def _this_week(self, page: SitePage, t: Interface) -> str:
+        """This week's topic; until the moderator opens it, the latest topic under a heading
+        of its own, never a past week's shown as this week's."""
+        this_week = week_of(self.today).code
+        current = next((topic for topic in self.forum.topics if topic.week == this_week), None)
+        if current is not None:
+            heading, topic, kind = t("topic_of_the_week"), current, "forum-week"
+        elif self.forum.topics:
+            heading, topic, kind = t("latest_topic"), self.forum.topics[0], "forum-week forum-week--latest"
+        else:
+            empty = f"<p>{escape(t('no_topics'))}</p>"
+            return f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>{empty}</section>'
+        note = "" if current else f'<p class="forum-week__note">{escape(t("no_topic_this_week"))}</p>'
+        card = self._topic_card(page, topic, t)
+        return f'<section class="{kind}"><h2>{escape(heading)}</h2>{note}{card}</section>'
 
     def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
         text = shown(topic, t.language)
@@ -222,7 +271,7 @@ class Site:
         head = "".join(f'<th scope="col">{escape(t(h))}</th>' for h in headers)
         rows = [self._topic_row(page, topic, t) for topic in shown_topics]
         table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        parts.append(f'<table class="forum-topics">{table}</table>')
+        parts.append(f'<table class="forum-table forum-topics">{table}</table>')
         parts.append(self._pagination(page, t))
         return "\n".join(parts)
 
@@ -230,15 +279,20 @@ class Site:
         posts = [topic, *topic.replies]
         languages = sorted({post.language for post in posts}, key=self.forum.languages.index)
         states = sorted({t.member_state(p.member_state) for p in posts if p.member_state})
+        # Each cell names its column, shown before it when the table becomes cards on a phone.
         cells = [
-            f"<td>{self._topic_link(page, topic, t)}</td>",
-            f"<td>{week_html(topic.week)}</td>",
-            f'<td class="forum-number">{escape(t.number(len(topic.replies)))}</td>',
-            f"<td>{escape(t.listing([t.language_name(code) for code in languages]))}</td>",
-            f"<td>{escape(t.listing(states)) or '—'}</td>",
-            f"<td>{_time(topic.last_activity(), t)}</td>",
+            ("", "forum-topics__title", self._topic_link(page, topic, t)),
+            ("week_column", "forum-topics__week", week_html(topic.week)),
+            ("replies", "forum-number", escape(t.number(len(topic.replies)))),
+            ("languages", "", escape(t.listing([t.language_name(code) for code in languages]))),
+            ("member_states", "", escape(t.listing(states)) or "—"),
+            ("last_activity", "forum-topics__date", _time(topic.last_activity(), t)),
         ]
-        return f"<tr>{''.join(cells)}</tr>"
+        return (
+            "<tr>"
+            + "".join(_cell(t(label) if label else "", kind, html) for label, kind, html in cells)
+            + "</tr>"
+        )
 
     def _pagination(self, page: SitePage, t: Interface) -> str:
         pages = self._page_count(page.key)
@@ -259,6 +313,8 @@ class Site:
         category_url_here = relative(page.url, category_url(topic.category))
         name = escape(self._category_name(topic.category, t))
         category_link = f'<a href="{category_url_here}" dir="auto">{name}</a>'
+        if page.kind == "guest":  # a guest opens no category page: its name, no link
+            category_link = isolate(name)
         facts = [
             filled(t, "in_category", category=category_link),
             filled(t, "week", week=week_html(topic.week)),
@@ -266,23 +322,44 @@ class Site:
         if topic.proposed_by:
             state = isolate(escape(t.member_state(topic.proposed_by)))
             facts.append(filled(t, "proposed_by", member_state=state))
+        guest = page.kind == "guest"  # guests take part from a room of their own, not here
         parts = [
             f"<h1{self._title_lang(topic, t)}>{escape(page.title)}</h1>",
             f'<p class="forum-topic__facts">{" · ".join(facts)}</p>',
-            post_article(self.forum, topic, t, "forum-post--opening"),
+            post_article(self.forum, topic, t, "forum-post--opening", reply_link=not guest),
             f'<section class="forum-replies" aria-labelledby="forum-replies-heading">'
             f'<h2 id="forum-replies-heading">{escape(t("replies_heading", count=len(topic.replies)))}</h2>',
         ]
         if topic.replies:
-            parts.append(self._thread(topic.replies, t))
+            parts.append(self._thread(topic.replies, t, reply_links=not guest))
         else:
             parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
         parts.append("</section>")
-        if link := outside_link(topic.url):
-            parts.append(f'<p class="forum-on-github"><a href="{escape(link)}">{escape(t("on_github"))}</a></p>')
+        if guest:
+            parts.append(self._guest_names(topic))
+        else:
+            parts.append(self._how_to_reply(topic, t))
         return "\n".join(parts)
 
-    def _thread(self, replies: list[Reply], t: Interface) -> str:
+    def _guest_names(self, topic: Topic) -> str:
+        """The names of the topic's guests, for the bar's "signed in as" (forum.js): in the
+        guest copy's encrypted content, which only these guests open."""
+        names = {g.login.lower(): g.name for g in self.forum.roster.guests if g.topic == topic.id}
+        data = escape(json.dumps(names, ensure_ascii=False))
+        return f'<div id="forum-guest-names" hidden data-names="{data}"></div>'
+
+    def _how_to_reply(self, topic: Topic, t: Interface) -> str:
+        """Two lines: who may reply and how, and when a reply shows here."""
+        languages = ", ".join(t.language_name(code) for code in self.forum.languages)
+        howto = escape(t("reply_howto", languages=languages))
+        if link := outside_link(topic.url):
+            howto += f' <a href="{escape(link)}">{escape(t("on_github"))}</a>'
+        return (
+            f'<aside class="forum-how-to-reply" aria-label="{escape(t("how_to_reply"))}">'
+            f"<p>{howto}</p><p>{escape(t('reply_review'))}</p></aside>"
+        )
+
+    def _thread(self, replies: list[Reply], t: Interface, reply_links: bool = True) -> str:
         """Replies in order, each answer to a reply listed under it, as on GitHub."""
         answers: dict[str, list[Reply]] = {}
         for reply in replies:
@@ -290,18 +367,24 @@ class Site:
                 answers.setdefault(reply.parent, []).append(reply)
         items = []
         for reply in (r for r in replies if r.parent is None):
+            nested_class = "forum-reply forum-reply--nested"
             nested = "".join(
-                f"<li>{post_article(self.forum, answer, t, 'forum-reply forum-reply--nested')}</li>"
+                f"<li>{post_article(self.forum, answer, t, nested_class, reply_links)}</li>"
                 for answer in answers.get(reply.id, [])
             )
             thread = f'<ol class="forum-thread forum-thread--nested">{nested}</ol>' if nested else ""
-            items.append(f"<li>{post_article(self.forum, reply, t, 'forum-reply')}{thread}</li>")
+            items.append(f"<li>{post_article(self.forum, reply, t, 'forum-reply', reply_links)}{thread}</li>")
         return f'<ol class="forum-thread">{"".join(items)}</ol>'
 
     # Proposals ----------------------------------------------------------------------------
 
     def _proposals(self, page: SitePage, t: Interface) -> str:
         parts = [f"<h1>{escape(page.title)}</h1>"]
+        if link := self.taking_part.new_proposal_url():
+            parts.append(
+                f'<p class="forum-propose"><a class="md-button md-button--primary" href="{escape(link)}">'
+                f"{escape(t('propose_topic'))}</a> {escape(t('propose_howto'))}</p>"
+            )
         waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
         decided = [p for p in self.forum.proposals if p.status is not ProposalStatus.OPEN]
         parts.append(f"<h2>{escape(t('open_proposals'))}</h2>")
@@ -322,37 +405,14 @@ class Site:
             f"{post_article(self.forum, proposal, t)}</section>"
         )
 
-    # Guest invitations --------------------------------------------------------------------
+    def _invitation_topic(self, page: SitePage, t: Interface) -> Callable[[str], str]:
+        """The register's topic cell: a link to the topic, or its id if it is gone."""
 
-    def _invitations(self, page: SitePage, t: Interface) -> str:
-        """The register: who asked for which guest on which topic, and what was decided."""
-        parts = [f"<h1>{escape(page.title)}</h1>"]
-        if not self.invitations:
-            return parts[0] + f"<p>{escape(t('no_invitations'))}</p>"
-        keys = ["invitation_guest", "topic", "invitation_requested_by", "invitation_until"]
-        keys.append("invitation_decision")
-        head = "".join(f'<th scope="col">{escape(t(key))}</th>' for key in keys)
-        rows = []
-        for invitation in reversed(self.invitations):  # newest first
-            topic = self.forum.topic(invitation.topic)
-            if invitation.revoked:
-                decision = filled(t, "invitation_revoked", date=_time(invitation.revoked, t))
-            elif invitation.decision == "declined":
-                decision = filled(t, "invitation_declined", reason=isolate(escape(invitation.reason or "")))
-            else:
-                decision = escape(t("invitation_accepted"))
-            guest = f"{invitation.name} (@{invitation.guest}){t('list_separator')}{invitation.organization}"
-            cells = [
-                isolate(escape(guest)),
-                self._topic_link(page, topic, t) if topic else escape(invitation.topic),
-                escape(t.member_state(invitation.requested_by)),
-                _time(invitation.until, t),
-                decision,
-            ]
-            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        parts.append(f'<table class="forum-invitations">{table}</table>')
-        return "\n".join(parts)
+        def cell(topic_id: str) -> str:
+            topic = self.forum.topic(topic_id)
+            return self._topic_link(page, topic, t) if topic else escape(topic_id)
+
+        return cell
 
     # Small pieces -------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import nh3
 
 from sync.i18n.interface import Interface, direction
 from sync.model.domain import Forum, Post, Role, Translation
+from sync.site.urls import outside_link
 
 # GitHub renders a single line break in a comment as a line break; so do we.
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br"]
@@ -136,9 +137,9 @@ def author_line(forum: Forum, post: Post, t: Interface) -> str:
 
 def post_notes(post: Post, text: Shown, t: Interface) -> str:
     """The translated notes about a post's language: pending, translated by, outdated."""
-    original = escape(t.language_name(post.language))
+    name = t.language_name(post.language)
     if text.pending:
-        note = escape(t("translation_pending", language=original))
+        note = escape(t("translation_pending", language=name))
         return f'<p class="forum-post__note forum-post__note--pending">{note}</p>'
     if text.translation is None:
         return ""
@@ -156,9 +157,35 @@ def time_html(moment: datetime, t: Interface) -> str:
     return f'<time datetime="{moment.isoformat()}" dir="auto">{escape(t.date(moment))}</time>'
 
 
-def post_article(forum: Forum, post: Post, t: Interface, extra_class: str = "") -> str:
-    """A post as an <article>: who, when, in which language, its text and, for a translated
-    post, the original beside it (the original prevails), hidden until the reader asks."""
+# A chain-link icon, drawn by the stylesheet (forum.css, .forum-icon): once per site, not per post.
+_LINK_ICON = '<span class="forum-icon" aria-hidden="true"></span>'
+
+
+def post_actions(forum: Forum, post: Post, t: Interface, reply_link: bool = True) -> str:
+    """The post's own address (a link icon, copied on click by forum.js) and its Reply link
+    to the very comment on GitHub (the opening post's: the discussion)."""
+    anchor = f"post-{escape(post.id)}"
+    who = author(forum, post, t)
+    link = (
+        f'<a class="forum-post__permalink" href="#{anchor}" aria-label="{escape(t("post_link"))}"'
+        f' title="{escape(t("post_link"))}" data-copied="{escape(t("link_copied"))}">{_LINK_ICON}</a>'
+    )
+    address = outside_link(post.url) if reply_link else None
+    if address:
+        label = escape(t("reply_to_post", author=who.name))
+        link += (
+            f' <a class="forum-post__reply" href="{escape(address)}" aria-label="{label}">'
+            f"{escape(t('reply'))}</a>"
+        )
+    return f'<span class="forum-post__actions">{link}</span>'
+
+
+def post_article(
+    forum: Forum, post: Post, t: Interface, extra_class: str = "", reply_link: bool = True
+) -> str:
+    """A post as an <article>: who, when, in which language, its address and Reply link, its
+    text and, for a translated post, the original beside it (the original prevails), hidden
+    until the reader asks."""
     text = shown(post, t.language)
     edited = ""
     if post.edited:
@@ -170,7 +197,8 @@ def post_article(forum: Forum, post: Post, t: Interface, extra_class: str = "") 
         f'<article class="{classes}" id="post-{escape(post.id)}">\n'
         f'<header class="forum-post__meta">{author_line(forum, post, t)} '
         f"{time_html(post.date, t)}{edited} "
-        f'<span class="forum-post__language">{written}</span></header>\n'
+        f'<span class="forum-post__language">{written}</span>'
+        f"{post_actions(forum, post, t, reply_link)}</header>\n"
         f"{post_notes(post, text, t)}\n"
         f"{_texts(post, text, t)}\n</article>"
     )

@@ -28,6 +28,10 @@ from sync.model.domain import Forum
 from sync.site.urls import topic_slug
 
 FORUM_LEVEL = "forum"
+# The moderator's own pages (the statistics' moderator's view, the guest-invitations register),
+# opened by the moderator's credential (WIPO) alone; not built when there is no such credential.
+MODERATOR_LEVEL = "moderator"
+MODERATOR_PAGES = ("moderator", "invitations")
 # PBKDF2-SHA256 iterations, as a power of ten (the plugin's `kdf_pow`): 10^6, above
 # OWASP's 600,000; derived keys are cached between builds, outside the repository.
 KDF_POWER = 6
@@ -43,8 +47,15 @@ class Protection:
     demo: bool
 
     def level_of(self, kind: str, topic_id: str) -> str:
-        """The level of a page: a guest copy's own level, else the forum's."""
-        return self.guest_levels[topic_id] if kind == "guest" else FORUM_LEVEL
+        """The level of a page: a guest copy's own level, the moderator's, else the forum's."""
+        if kind == "guest":
+            return self.guest_levels[topic_id]
+        return MODERATOR_LEVEL if kind in MODERATOR_PAGES else FORUM_LEVEL
+
+    @property
+    def moderator_pages(self) -> bool:
+        """Whether the moderator's own pages are built: only when a credential opens them."""
+        return MODERATOR_LEVEL in self.inventory
 
 
 def demo_password(user: str) -> str:
@@ -71,6 +82,8 @@ def plan(forum: Forum, credentials: list[Credential], cache_file: Path, demo: bo
     if not delegations:
         raise CredentialError("the credentials file holds no delegation: nobody could read the forum")
     inventory = {FORUM_LEVEL: delegations}
+    if MODERATOR in delegations:
+        inventory[MODERATOR_LEVEL] = {MODERATOR: delegations[MODERATOR]}
     # A guest reads a copy of their topic at a level of its own, opened by guests alone: a
     # delegation's key entry then holds one key, however many topics have guests, and every
     # page, which carries every credential's entry, stays light.
@@ -100,15 +113,21 @@ def protection_for_build(
     return plan(forum, admitted, path.with_name(path.name + ".kdf-cache"), demo=False)
 
 
-def signin_translations(languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """The sign-in form's words in each forum language, in encryptcontent's terms."""
+def signin_translations(
+    languages: tuple[str, ...], site_names: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """The sign-in form's words in each forum language, in encryptcontent's terms; its message
+    is three lines (the form prints one paragraph each): the forum's name, who may sign in,
+    how a delegation gets its access."""
     translations = {}
     for language in languages:
         t = Interface(language)
+        name = (site_names or {}).get(language, "")
+        message = "\n".join(line for line in (name, t("signin_info"), t("signin_access")) if line)
         translations[language] = {
             "title_prefix": "",
             "summary": t("signin_title"),
-            "encryption_info_message": t("signin_info"),
+            "encryption_info_message": message,
             "placeholder_user": t("user_name"),
             "placeholder": t("password"),
             "password_button_text": t("sign_in"),

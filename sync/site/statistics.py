@@ -8,7 +8,7 @@ checked against the CSV files.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from html import escape
 
 from babel.dates import format_skeleton
@@ -18,7 +18,7 @@ from sync.model.domain import Forum, Proposal, Topic
 from sync.site.posts import lang_attributes
 from sync.site.urls import relative, topic_url
 from sync.stats import charts
-from sync.stats.figures import Statistics, compute
+from sync.stats.figures import Statistics
 from sync.stats.report import (
     Cell,
     Label,
@@ -31,8 +31,12 @@ from sync.stats.report import (
     tables,
 )
 
-def statistics_html(forum: Forum, stats: Statistics, page_url: str, t: Interface) -> str:
-    """The statistics page's HTML in `t`'s language, from figures computed once per build."""
+
+def statistics_html(
+    forum: Forum, stats: Statistics, page_url: str, t: Interface, moderator_link: str | None = None
+) -> str:
+    """The statistics page's HTML in `t`'s language, from figures computed once per build; the
+    moderator's view is a page of its own (`moderator_html`), which only WIPO's credential opens."""
     all_tables = tables(forum, stats, t)
     moderator = {table.name for table in moderator_tables(forum, stats, t)}
     drawn = _charts(stats, forum, t)
@@ -47,14 +51,27 @@ def statistics_html(forum: Forum, stats: Statistics, page_url: str, t: Interface
         parts.append(_section(table, drawn.get(table.name), forum, page_url, t, level=2))
         if table.name == "posts_by_region":
             parts.append(f'<p class="forum-description">{escape(t("stats_regions_note"))}</p>')
-    parts.append(
-        f'<section class="forum-stats__moderator" aria-labelledby="stats-moderator">'
-        f'<h2 id="stats-moderator">{escape(t("stats_moderator"))}</h2>'
-    )
-    parts += [
-        _section(table, None, forum, page_url, t, level=3) for table in all_tables if table.name in moderator
+    if moderator_link:
+        link = f'<a href="{moderator_link}">{escape(t("stats_moderator"))}</a>'
+        parts.append(f'<p class="forum-stats__moderator-link">{link} ({escape(t("moderator_only"))})</p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def moderator_html(forum: Forum, stats: Statistics, page_url: str, t: Interface) -> str:
+    """The moderator's view: member states silent for weeks, topics and proposals waiting."""
+    parts = [
+        f"<h1>{escape(t('stats_moderator'))}</h1>",
+        f'<div class="forum-stats forum-stats__moderator" data-as-of="{stats.as_of.isoformat()}">',
+        f'<p class="forum-intro">{escape(t("stats_intro", date=t.date(stats.as_of)))}</p>',
     ]
-    parts += ["</section>", "</div>"]
+    parts += [
+        _section(table, None, forum, page_url, t, level=2) for table in moderator_tables(forum, stats, t)
+    ]
+    parts.append(
+        f'<p><a href="{relative(page_url, "invitations/")}">{escape(t("invitations_title"))}</a></p>'
+    )
+    parts.append("</div>")
     return "\n".join(parts)
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from urllib.parse import urlsplit
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 
 def topic_slug(topic_id: str) -> str:
@@ -59,3 +62,36 @@ def outside_link(url: str | None) -> str | None:
     if any(ord(character) < 0x21 for character in url.strip()):  # spaces, control characters
         return None
     return url.strip()
+
+
+_REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+_DISCUSSION = re.compile(r"https://github\.com/([A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100})/discussions/\d+")
+
+
+def forum_repository(setting: object, post_urls: Iterable[str | None]) -> str | None:
+    """The forum's repository on GitHub, OWNER/REPO: mkdocs.yml's `extra.forum.repository`
+    where set (refused unless it is a repository's name), else the repository the topics'
+    discussions are in; None when neither says."""
+    if setting:
+        if not isinstance(setting, str) or not _REPOSITORY.fullmatch(setting) or ".." in setting:
+            raise ValueError(f"extra.forum.repository: expected OWNER/REPO, got {setting!r}")
+        return setting
+    for url in post_urls:
+        if url and (match := _DISCUSSION.match(url)):
+            return match[1]
+    return None
+
+
+@dataclass(frozen=True)
+class TakingPart:
+    """Where readers take part on GitHub: the forum's repository and its proposals category."""
+
+    repository: str | None = None  # OWNER/REPO, from mkdocs.yml or the topics' addresses
+    proposals_category: str = "proposals"  # the Discussions category's slug
+
+    def new_proposal_url(self) -> str | None:
+        """GitHub's form for a new discussion in the proposals category."""
+        if not self.repository:
+            return None
+        category = quote(self.proposals_category, safe="")
+        return f"https://github.com/{self.repository}/discussions/new?category={category}"
