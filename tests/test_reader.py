@@ -389,7 +389,8 @@ def test_outdated_translation_notes_are_two_sentences(
 
     assert note == (
         "Traduit par WIPO Language Service — original en anglais. "
-        "L'original a été modifié depuis cette traduction."
+        "L'original a été modifié depuis cette traduction. "
+        "L'original est affiché en premier."  # issue 17: an outdated translation gives way
     )
 
 

@@ -19,8 +19,10 @@ from sync.model.dates import week_of
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site import posts
 from sync.site.invitations import invitations_html
-from sync.site.posts import author, excerpt, filled, isolate, lang_attributes, post_article, shown, week_html
+from sync.site.posts import author, excerpt, filled, isolate, lang_attributes, post_article, shown
+from sync.site.posts import title_attributes, week_html
 from sync.site.search import search_html
+from sync.site.thread import guest_names, how_to_reply, thread_html
 from sync.site.urls import (
     TakingPart,
     category_url,
@@ -241,7 +243,7 @@ class Site:
         waiting = [p for p in self.forum.proposals if p.status is ProposalStatus.OPEN]
         link = relative(page.url, "proposals/")
         items = [
-            f'<li><a href="{link}#post-{escape(p.id)}"{self._title_lang(p, t)}>'
+            f'<li><a href="{link}#post-{escape(p.id)}"{title_attributes(p, t)}>'
             f"{escape(p.title_in(t.language))}</a>"
             f' <span class="forum-latest__meta">{self._who(p, t)} · {_time(p.date, t)}</span></li>'
             for p in waiting
@@ -324,57 +326,22 @@ class Site:
             facts.append(filled(t, "proposed_by", member_state=state))
         guest = page.kind == "guest"  # guests take part from a room of their own, not here
         parts = [
-            f"<h1{self._title_lang(topic, t)}>{escape(page.title)}</h1>",
+            f"<h1{title_attributes(topic, t)}>{escape(page.title)}</h1>",
             f'<p class="forum-topic__facts">{" · ".join(facts)}</p>',
             post_article(self.forum, topic, t, "forum-post--opening", reply_link=not guest),
             f'<section class="forum-replies" aria-labelledby="forum-replies-heading">'
             f'<h2 id="forum-replies-heading">{escape(t("replies_heading", count=len(topic.replies)))}</h2>',
         ]
         if topic.replies:
-            parts.append(self._thread(topic.replies, t, reply_links=not guest))
+            parts.append(thread_html(self.forum, topic.replies, t, reply_links=not guest))
         else:
             parts.append(f'<p class="forum-no-replies">{escape(t("no_replies"))}</p>')
         parts.append("</section>")
         if guest:
-            parts.append(self._guest_names(topic))
+            parts.append(guest_names(self.forum, topic))
         else:
-            parts.append(self._how_to_reply(topic, t))
+            parts.append(how_to_reply(self.forum, topic, t))
         return "\n".join(parts)
-
-    def _guest_names(self, topic: Topic) -> str:
-        """The names of the topic's guests, for the bar's "signed in as" (forum.js): in the
-        guest copy's encrypted content, which only these guests open."""
-        names = {g.login.lower(): g.name for g in self.forum.roster.guests if g.topic == topic.id}
-        data = escape(json.dumps(names, ensure_ascii=False))
-        return f'<div id="forum-guest-names" hidden data-names="{data}"></div>'
-
-    def _how_to_reply(self, topic: Topic, t: Interface) -> str:
-        """Two lines: who may reply and how, and when a reply shows here."""
-        languages = ", ".join(t.language_name(code) for code in self.forum.languages)
-        howto = escape(t("reply_howto", languages=languages))
-        if link := outside_link(topic.url):
-            howto += f' <a href="{escape(link)}">{escape(t("on_github"))}</a>'
-        return (
-            f'<aside class="forum-how-to-reply" aria-label="{escape(t("how_to_reply"))}">'
-            f"<p>{howto}</p><p>{escape(t('reply_review'))}</p></aside>"
-        )
-
-    def _thread(self, replies: list[Reply], t: Interface, reply_links: bool = True) -> str:
-        """Replies in order, each answer to a reply listed under it, as on GitHub."""
-        answers: dict[str, list[Reply]] = {}
-        for reply in replies:
-            if reply.parent:
-                answers.setdefault(reply.parent, []).append(reply)
-        items = []
-        for reply in (r for r in replies if r.parent is None):
-            nested_class = "forum-reply forum-reply--nested"
-            nested = "".join(
-                f"<li>{post_article(self.forum, answer, t, nested_class, reply_links)}</li>"
-                for answer in answers.get(reply.id, [])
-            )
-            thread = f'<ol class="forum-thread forum-thread--nested">{nested}</ol>' if nested else ""
-            items.append(f"<li>{post_article(self.forum, reply, t, 'forum-reply', reply_links)}{thread}</li>")
-        return f'<ol class="forum-thread">{"".join(items)}</ol>'
 
     # Proposals ----------------------------------------------------------------------------
 
@@ -400,7 +367,7 @@ class Site:
         status = escape(t(f"status_{proposal.status.value}"))
         return (
             f'<section class="forum-proposal forum-proposal--{proposal.status.value}">'
-            f"<h3{self._title_lang(proposal, t)}>{escape(proposal.title_in(t.language))}</h3>"
+            f"<h3{title_attributes(proposal, t)}>{escape(proposal.title_in(t.language))}</h3>"
             f'<p class="forum-proposal__status">{status}</p>\n'
             f"{post_article(self.forum, proposal, t)}</section>"
         )
@@ -420,7 +387,7 @@ class Site:
         """A link to a topic (or to one of its posts) titled in the reader's language."""
         href = relative(page.url, topic_url(topic.id))
         href += f"#post-{escape(anchor)}" if anchor else ""
-        return f'<a href="{href}"{self._title_lang(topic, t)}>{escape(topic.title_in(t.language))}</a>'
+        return f'<a href="{href}"{title_attributes(topic, t)}>{escape(topic.title_in(t.language))}</a>'
 
     def _category_name(self, category_id: str, t: Interface) -> str:
         return self.forum.categories[category_id].name(t.language, self.forum.default_language)
@@ -429,11 +396,3 @@ class Site:
         who = author(self.forum, post, t)
         name = isolate(escape(who.name))
         return t.listing([isolate(escape(who.member_state)), name]) if who.member_state else name
-
-    @staticmethod
-    def _title_lang(post: Topic | Proposal, t: Interface) -> str:
-        """`lang` and `dir` on a title left in its original language, else `dir="auto"`."""
-        translated = post.translation(t.language)
-        if post.language == t.language or (translated and translated.title):
-            return ' dir="auto"'
-        return lang_attributes(post.language, t.language)

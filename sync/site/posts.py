@@ -17,7 +17,7 @@ import markdown
 import nh3
 
 from sync.i18n.interface import Interface, direction
-from sync.model.domain import Forum, Post, Role, Translation
+from sync.model.domain import Forum, Post, Proposal, Role, Topic, Translation
 from sync.site.urls import outside_link
 
 # GitHub renders a single line break in a comment as a line break; so do we.
@@ -144,12 +144,28 @@ def post_notes(post: Post, text: Shown, t: Interface) -> str:
     if text.translation is None:
         return ""
     translator = isolate(escape(text.translation.translator))
-    notes = [filled(t, "translated_from", language=original, translator=translator)]
+    notes = [filled(t, "translated_from", language=escape(name), translator=translator)]
     classes = "forum-post__note forum-post__note--translated"
     if text.translation.outdated:
-        notes.append(escape(t.sentences(t("translation_outdated"), t("original_shown_first"))))
+        notes = [_full_stop(notes[0], t.language), escape(t("translation_outdated"))]
+        notes.append(escape(t("original_shown_first")))
         classes += " forum-post__note--outdated"
-    return f'<p class="{classes}">{"<br>".join(notes)}</p>'
+    return f'<p class="{classes}">{t.sentences(*notes)}</p>'
+
+
+def _full_stop(sentence: str, language: str) -> str:
+    """A note ended as a sentence, in the language's own punctuation, before the next one."""
+    if sentence.endswith((".", "。", "!", "?", "؟")):
+        return sentence
+    return sentence + ("。" if language == "zh" else ".")
+
+
+def title_attributes(post: Topic | Proposal, t: Interface) -> str:
+    """`lang` and `dir` on a title left in its original language, else `dir="auto"`."""
+    translated = post.translation(t.language)
+    if post.language == t.language or (translated and translated.title):
+        return ' dir="auto"'
+    return lang_attributes(post.language, t.language)
 
 
 def time_html(moment: datetime, t: Interface) -> str:
