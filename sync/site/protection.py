@@ -11,6 +11,7 @@ from before a revocation opens nothing built after it.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -100,13 +101,21 @@ def plan(forum: Forum, credentials: list[Credential], cache_file: Path, demo: bo
     return Protection(inventory, guest_levels, cache_file, demo)
 
 
+def _demo_cache_name() -> str:
+    """The demo's derived keys, kept in the temporary folder between builds (tests build the
+    demo often), one file per checkout of this code: two checkouts built side by side, at
+    different versions of the cache's format, never read each other's."""
+    checkout = Path(__file__).resolve().parents[2]
+    return f"wipo-forum-demo-{hashlib.sha256(str(checkout).encode()).hexdigest()[:12]}.kdf-cache"
+
+
 def protection_for_build(
     forum: Forum, project_root: Path, demo: bool = False, today: date | None = None
 ) -> Protection:
     """The plan from the demo credentials (`demo`) or from $FORUM_CREDENTIALS."""
     today = today or date.today()
     if demo:
-        cache = Path(tempfile.gettempdir()) / "wipo-forum-demo.kdf-cache"
+        cache = Path(tempfile.gettempdir()) / _demo_cache_name()
         return plan(forum, demo_credentials(forum, today), cache, demo=True)
     path = credentials_path(None, project_root).resolve()
     admitted = load_credentials(path).admitted(today)
