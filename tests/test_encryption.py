@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from mkdocs.exceptions import PluginError
 
-from sync.site.encryption import language_of, split_search_index
 from sync.site.page_parts import encrypt_elements
+from sync.site.search_index import language_of, split_search_index
 
 TARGETS = {
     "md-nav": ["nav", "class"],

@@ -17,9 +17,10 @@ from decrypt import open_page, open_search_index, sign_in
 import sync
 from sync.site import incremental
 from sync.site.build import BuildError, build_site
-from sync.site.encryption import CONTENT_KEY_DAYS, _still_usable, language_of
+from sync.site.encryption import CONTENT_KEY_DAYS, _still_usable
 from sync.site.incremental import manifest_file
 from sync.site.pages import topic_slug
+from sync.site.search_index import language_of
 
 NEW_REPLY = "Our office trained forty examiners after the first build"
 
