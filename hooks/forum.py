@@ -26,7 +26,7 @@ from sync.site.encryption import NAME as ENCRYPTION
 from sync.site.incremental import carry
 from sync.site.navigation import navigation
 from sync.site.protection import signin_translations
-from sync.site.search import search_sections
+from sync.site.search import post_entries
 
 
 def _language(config: MkDocsConfig) -> str:
@@ -123,16 +123,16 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 @event_priority(10)  # before the search plugin (0), which would parse the page's HTML again
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
-    """Index a forum page for search from the HTML we rendered, the same sections Material's
-    search would find (sync.site.search.search_sections), and tell Material to skip it."""
-    if page.file.src_uri not in build_plan.plan_of(config).pages:
+    """Index a topic page for search, one entry per post (sync.site.search.post_entries),
+    and tell Material to skip every forum page: listings are no search hits."""
+    plan = build_plan.plan_of(config)
+    site_page = plan.pages.get(page.file.src_uri)
+    if site_page is None:
         return context
-    index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
-    for section in search_sections(page.content or ""):
-        location = page.url if section.anchor is None else f"{page.url}#{section.anchor}"
-        index.entries.append(
-            {"location": location, "title": section.title or page.title, "text": section.text}
-        )
+    topic = plan.forum.topic(site_page.key) if site_page.kind in ("topic", "guest") else None
+    if topic is not None:
+        index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
+        index.entries += post_entries(plan.forum, topic, page.url, Interface(site_page.language))
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     return context
 

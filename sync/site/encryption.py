@@ -52,7 +52,7 @@ from mkdocs.plugins import event_priority
 from sync.model.files import write_atomically
 from sync.site import signin
 from sync.site.page_parts import encrypt_elements
-from sync.site.search_index import Bundles, encrypt_search_index, search_index_name
+from sync.site.search_index import Bundles, encrypt_search_index, read_parts
 
 NAME = "forum/encryptcontent"
 # How long content keys are kept while the credentials stay the same: a key copied out of a
@@ -191,21 +191,16 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def carry_search_entries(self, previous_folder: Path, pages: list[str]) -> None:
         """Pages copied from the last build (same keys): their encrypted search entries are
         copied too, from that build's index, not decrypted and encrypted again."""
-        previous: Bundles = self.setup.setdefault("previous_bundles", {})
-        if not previous:
-            for part in sorted(previous_folder.glob(search_index_name("*"))):
-                try:
-                    language_part = json.loads(part.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    continue  # a page without its entries is found by no search until rebuilt
-                for key_id, bundles in language_part.items():
-                    if isinstance(bundles, dict):
-                        previous.setdefault(key_id, {}).update(bundles)
+        if "previous_bundles" not in self.setup:
+            self.setup["previous_bundles"], self.setup["previous_years"] = read_parts(previous_folder)
+        previous: Bundles = self.setup["previous_bundles"]
         carried: Bundles = self.setup.setdefault("carried_bundles", {})
+        years: dict[str, str] = self.setup.setdefault("carried_years", {})
         for key_id, bundles in previous.items():
             for page in pages:
                 if page in bundles:
                     carried.setdefault(key_id, {})[page] = bundles[page]
+                    years[page] = self.setup["previous_years"][page]
 
     def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
         encryption = getattr(page, "encryptcontent", None)
@@ -256,5 +251,10 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def _encrypt_search_index(self, folder: Path, languages: list[str], default: str) -> None:
         """The search index's protected entries, encrypted (sync.site.search_index)."""
         encrypt_search_index(
-            folder, languages, default, self.setup["locations"], self.setup.get("carried_bundles", {})
+            folder,
+            languages,
+            default,
+            self.setup["locations"],
+            self.setup.get("carried_bundles", {}),
+            self.setup.get("carried_years", {}),
         )

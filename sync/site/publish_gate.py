@@ -39,7 +39,10 @@ from sync.model.domain import Forum, Post
 
 # Kinds of files the forum publishes, by their path in the site.
 _ASSET = re.compile(r"assets/.+\.(?:js|css|map|png|svg|ico|txt|woff2?)")
-_SEARCH = re.compile(r"search/(?:search_index|encrypted_search_index\.[a-z]{2,3}(?:-[A-Za-z]+)?)\.json")
+_SEARCH = re.compile(
+    r"search/(?:search_index|encrypted_search_parts"
+    r"|encrypted_search_index\.[a-z]{2,3}(?:-[A-Za-z]+)?\.\d{4}\.[0-9a-f]{16})\.json"
+)
 _OTHER = {"sitemap.xml", "sitemap.xml.gz"}
 
 # An encrypted part: base64 runs joined by ";" (iv;ciphertext, and a keystore's entries).
@@ -109,8 +112,8 @@ def _check_file(path: Path, relative: str, inputs: GateInputs) -> list[str]:
         return _readable(text)
     if _SEARCH.fullmatch(relative):
         text = _read(path, relative)
-        if relative == "search/search_index.json":
-            return _readable(_json_text(text, relative))
+        if relative in ("search/search_index.json", "search/encrypted_search_parts.json"):
+            return _readable(_json_text(text, relative))  # the list of parts: names and years
         _check_encrypted_index(text, relative, inputs.keys)
         return []
     if relative == "sitemap.xml":

@@ -8,7 +8,9 @@ has a home of its own.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,12 +54,13 @@ def encrypt_search_index(
     default: str,
     locations: Mapping[str, tuple[bytes | None, str]],
     carried: Mapping[str, Mapping[str, str]],
+    carried_years: Mapping[str, str] | None = None,
 ) -> None:
     """search_index.json keeps the public pages' entries. The others go to one file per
-    language, `encrypted_search_index.<language>.json`, a bundle per page, compressed
-    then encrypted with its level's content key and filed under that key's name: a
-    reader's browser fetches and opens only its language's pages, and a rebuild copies
-    the bundles of the pages it copied."""
+    language and year, a bundle per page, compressed then encrypted with its level's content
+    key and filed under that key's name; `encrypted_search_parts.json` lists each language's
+    files, newest year first. A reader's browser fetches its language's years one by one, and
+    a rebuild copies the bundles of the pages it copied (`carried`, with their years)."""
     index_path = folder / "search_index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -65,24 +68,70 @@ def encrypt_search_index(
         raise PluginError(f"{index_path}: cannot read the search index to encrypt it ({error})") from None
     index["docs"], protected = split_search_index(index["docs"], locations)
     bundles: Bundles = {key_id: dict(pages) for key_id, pages in carried.items()}
+    years = dict(carried_years or {})
     for key_id, (key, pages) in protected.items():
         for page, entries in pages.items():
             # Compressed first: a topic's text shrinks to about a third; ciphertext does not.
             text = zlib.compress(json.dumps(entries, ensure_ascii=False).encode("utf-8"))
             bundles.setdefault(key_id, {})[page] = encrypt_bytes(text, key)
+            years[page] = year_of(entries)
     index_path.write_text(json.dumps(index), encoding="utf-8")
-    by_language: dict[str, Bundles] = {language: {} for language in languages}
+    parts: dict[tuple[str, str], Bundles] = {}
     for key_id, pages in bundles.items():
         for page, bundle in pages.items():
-            language = language_of(page, languages, default)
-            by_language.setdefault(language, {}).setdefault(key_id, {})[page] = bundle
-    for language, part in by_language.items():
-        (folder / search_index_name(language)).write_text(json.dumps(part), encoding="utf-8")
+            part = (language_of(page, languages, default), years.get(page, OTHER_YEAR))
+            parts.setdefault(part, {}).setdefault(key_id, {})[page] = bundle
+    write_parts(folder, languages, parts)
 
 
-def search_index_name(language: str) -> str:
-    """The encrypted search index of one language's pages."""
-    return f"encrypted_search_index.{language}.json"
+OTHER_YEAR = "0000"  # a page whose entries carry no date: searched last
+_PARTS = "encrypted_search_parts.json"
+_PART = re.compile(r"encrypted_search_index\.([a-z]{2,3}(?:-[A-Za-z]+)?)\.(\d{4})\.[0-9a-f]{16}\.json")
+
+
+def year_of(entries: list[dict[str, Any]]) -> str:
+    """The year a page is filed under: its first post's (a topic's opening), from the entries' dates."""
+    dates = sorted(str(e["date"]) for e in entries if re.fullmatch(r"\d{4}-\d\d-\d\d", str(e.get("date"))))
+    return dates[0][:4] if dates else OTHER_YEAR
+
+
+def write_parts(folder: Path, languages: list[str], parts: Mapping[tuple[str, str], Bundles]) -> None:
+    """One file per language and year, named by its content (unchanged years keep their
+    name, so a reader's browser keeps them), and the list of them, newest year first."""
+    listing: dict[str, list[dict[str, Any]]] = {language: [] for language in languages}
+    for language, year in sorted(parts, key=lambda part: (part[0], part[1]), reverse=True):
+        data = json.dumps(parts[language, year], sort_keys=True).encode("utf-8")
+        name = part_name(language, year, hashlib.sha256(data).hexdigest()[:16])
+        (folder / name).write_bytes(data)
+        keys = sorted(parts[language, year])  # a reader fetches only the years of levels they open
+        entry = {"year": year, "file": name, "bytes": len(data), "keys": keys}
+        listing.setdefault(language, []).append(entry)
+    (folder / _PARTS).write_text(json.dumps(listing, sort_keys=True), encoding="utf-8")
+
+
+def part_name(language: str, year: str, digest: str) -> str:
+    """The file of one language's pages of one year."""
+    return f"encrypted_search_index.{language}.{year}.{digest}.json"
+
+
+def read_parts(folder: Path) -> tuple[Bundles, dict[str, str]]:
+    """The bundles of a site's encrypted search index, by key id then page, and each page's
+    year; what cannot be read is left out (its pages are found by no search until rebuilt)."""
+    bundles: Bundles = {}
+    years: dict[str, str] = {}
+    for path in sorted(folder.glob("encrypted_search_index.*.json")):
+        match = _PART.fullmatch(path.name)
+        try:
+            part = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if match is None or not isinstance(part, dict):
+            continue
+        for key_id, pages in part.items():
+            if isinstance(pages, dict):
+                bundles.setdefault(key_id, {}).update(pages)
+                years.update(dict.fromkeys(pages, match[2]))
+    return bundles, years
 
 
 def language_of(page: str, languages: list[str], default: str) -> str:
