@@ -1,60 +1,68 @@
-"""The forum indexes its own pages for search (sync.site.search.search_sections) instead of letting
-Material's search parse each page's HTML again: the two must make the same entries."""
+"""What the search index holds of a topic page (sync.site.search.post_entries): one entry per
+post at the post's anchor, the post's text as the reader sees it and nothing of the page
+around it, the author and date in fields of their own, every text still HTML-escaped as
+Material's entries are (the browser reads them as markup and keeps the text)."""
 
 from __future__ import annotations
 
-import re
 from html import unescape
 
 import pytest
-from material.plugins.search.plugin import Parser
+from archive import Archive
+from injection import MARKUP
 
+from sync.i18n.interface import Interface
+from sync.model.content import load_forum
 from sync.model.domain import Forum
-from sync.site.pages import Site
-from sync.site.search import SearchSection, search_sections
+from sync.site.search import post_entries
 
 
-def plain(html_or_parts: str | list[str]) -> str:
-    """The text, with no whitespace at all: Material glues words across some tags
-    ("(Topics: 1)Designing") where the forum's sections keep a space, which is better
-    for search; what is compared is every character, in order."""
-    text = "".join(html_or_parts) if isinstance(html_or_parts, list) else html_or_parts
-    return "".join(unescape(re.sub(r"<[^>]*>", " ", text)).split())
+def forum_of(archive: Archive) -> Forum:
+    return load_forum(archive.content, ("en", "fr", "es"))
 
 
-def materials_sections(html: str) -> list[tuple[str | None, str, str]]:
-    parser = Parser()
-    parser.feed(html)
-    parser.close()
-    return [(s.id, plain(s.title), plain(s.text)) for s in parser.data if not s.is_excluded()]
+def test_a_topic_gives_one_entry_per_post_at_its_anchor(archive: Archive) -> None:
+    topic = archive.topic("D_1", "Patent offices", "2026-W41", 7, body="How do offices train examiners?")
+    archive.reply(topic, "DC_1", "br-ana", "BR", 8, "Brazil trains its examiners in **two** weeks.")
+    archive.reply(topic, "DC_2", "br-ana", "BR", 9, "A second thought.", parent="DC_1")
+    forum = forum_of(archive)
+
+    entries = post_entries(forum, forum.topic("D_1"), "topics/abc/", Interface("en"))
+
+    assert [e["location"] for e in entries] == [
+        "topics/abc/#post-D_1",
+        "topics/abc/#post-DC_1",
+        "topics/abc/#post-DC_2",
+    ]
+    assert [e["title"] for e in entries] == ["Patent offices"] * 3
+    assert entries[1]["text"] == "Brazil trains its examiners in two weeks."
+    assert entries[1]["author"] == "Brazil · Ana Souza"
+    assert entries[1]["date"] == forum.topic("D_1").replies[0].date.date().isoformat()
 
 
-def ours(html: str) -> list[tuple[str | None, str, str]]:
-    return [(s.anchor, plain(s.title), plain(s.text)) for s in search_sections(html)]
+def test_an_entry_holds_no_author_line_date_or_language_note(archive: Archive) -> None:
+    topic = archive.topic("D_1", "Patent offices", "2026-W41", 7)
+    reply = archive.reply(topic, "DC_1", "br-ana", "BR", 8, "Texto en español.", language="es")
+    archive.translate(reply, "fr", "Texte traduit en français.")
+    forum = forum_of(archive)
+
+    french, spanish = (
+        post_entries(forum, forum.topic("D_1"), "x/", Interface(lang))[1] for lang in ("fr", "en")
+    )
+
+    assert french["text"] == "Texte traduit en français."  # the translation the reader reads
+    assert spanish["text"] == "Texto en español."  # the original, without its pending note
+    assert french["author"] == "Brésil · Ana Souza"
 
 
-def test_every_demo_page_in_every_language_gives_materials_sections(demo: Forum):
-    site = Site(demo, 3, (), frozenset({demo.topics[0].id}))
-    pages = list(site.pages())
-    assert {page.kind for page in pages} >= {"home", "category", "topic", "guest", "statistics", "proposals"}
-    for page in pages:
-        html = site.html(page)
-        assert ours(html) == materials_sections(html), page.url
+@pytest.mark.parametrize("name", sorted(MARKUP))
+def test_hostile_text_stays_escaped_text(archive: Archive, name: str) -> None:
+    topic = archive.topic("D_1", "Patent offices", "2026-W41", 7)
+    archive.reply(topic, "DC_1", "br-ana", "BR", 8, MARKUP[name])
+    forum = forum_of(archive)
 
+    entry = post_entries(forum, forum.topic("D_1"), "x/", Interface("en"))[1]
 
-@pytest.mark.parametrize(
-    "html",
-    [
-        '<h1 id="top">Title</h1><p>Opening</p><h2 id="a">A &amp; B</h2><p>x &lt; y</p>',
-        '<p>Preface</p><h1 id="top">Title</h1><p>text</p>',
-        '<h2 id="first">First</h2><p>one</p><h3>no id</h3><p>two</p>',
-        "<h1>No id</h1><p>only</p><script>var x = '<h2 id=\"no\">';</script>",
-        "",
-    ],
-)
-def test_edge_cases_match_material(html: str):
-    assert ours(html) == materials_sections(html)
-
-
-def test_a_page_opening_with_a_heading_is_titled_by_it():
-    assert search_sections('<h1 id="t">Patents</h1><p>Body</p>') == [SearchSection(None, "Patents", "Body")]
+    for field in ("title", "text", "author"):
+        assert "<" not in entry[field] and ">" not in entry[field], (name, field)  # escaped, or gone
+    assert "<script" not in unescape(entry["text"]) and "<img" not in unescape(entry["text"]), name

@@ -297,10 +297,10 @@
     const dropdown = form.querySelector(".forum-search__dropdown");
     if (!query) { dropdown.hidden = true; return; }
     dropdown.hidden = false;
-    const all = form.querySelector(".forum-search__all");
-    all.href = form.dataset.find + "#q=" + encodeURIComponent(query);
+    const all = form.querySelector(".forum-search__all"); // none on a guest's page
+    if (all) all.href = form.dataset.find + "#q=" + encodeURIComponent(query);
     show(form, query, form.querySelector(".forum-search__status"), form.querySelector(".forum-search__results"), DROPDOWN_LIMIT, function (found) {
-      all.hidden = found.length <= DROPDOWN_LIMIT;
+      if (all) all.hidden = found.length <= DROPDOWN_LIMIT;
     });
   }
 
@@ -323,7 +323,7 @@
     const query = form.querySelector("input[type=search]").value;
     clearTimeout(timers.get(form));
     if (form.classList.contains("forum-search--page")) runPage(form, query);
-    else if (pageForm()) runHeader(form);
+    else if (pageForm() || !form.dataset.find) runHeader(form);
     else if (query.trim()) window.location.href = form.dataset.find + "#q=" + encodeURIComponent(query.trim());
   });
 
@@ -358,6 +358,8 @@
     const link = event.target.closest(".forum-search__hit a");
     if (!link) return;
     sessionStorage.setItem(HIGHLIGHT, JSON.stringify({ href: link.href, terms: JSON.parse(link.dataset.terms || "[]") }));
+    const header = link.closest(".forum-search--header");
+    if (header) closeDropdown(header);
   });
 
   // The landing page ------------------------------------------------------------------------
@@ -427,6 +429,7 @@
 
   document.addEventListener("DOMContentLoaded", opened);
   window.addEventListener("hashchange", function () {
+    highlightLanding(); // a hit on the page already open
     const form = pageForm();
     const query = queryInAddress();
     if (form && query && form.querySelector("input[type=search]").value !== query) {
