@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from test_accessibility import axe_violations
 
 from sync.model.domain import Forum
-from sync.site.pages import topic_slug
+from sync.site.pages import guest_url, topic_slug
 from sync.site.posts import shown
 
 pytestmark = pytest.mark.browser
@@ -176,3 +176,19 @@ def test_the_index_holds_one_entry_per_post_and_no_page_noise(demo_site: BuiltSi
     for entry in entries:
         assert not noise.search(entry["text"]), entry["location"]
         assert "#post-" in entry["location"], f"{entry['location']} is not a post"
+
+
+def test_a_guest_searches_their_topic_alone_and_is_led_nowhere_else(
+    page: Page, demo_url: str, demo: Forum
+) -> None:
+    guest = demo.roster.guests[0]
+    invited = guest_url(guest.topic)
+    signed_in(page, demo_url + invited, guest.login)
+    header_box(page).fill("clinics")
+    dropdown = page.locator(".forum-search--header .forum-search__dropdown")
+    expect(dropdown.locator(".forum-search__results[data-complete=true]")).to_have_count(1)
+    hrefs = dropdown.locator(".forum-search__hit a").evaluate_all("links => links.map(l => l.href)")
+    assert hrefs and all(href.startswith(f"{demo_url}{invited}#post-") for href in hrefs), hrefs
+    expect(dropdown.get_by_role("link", name="See all results")).to_have_count(0)
+    header_box(page).press("Enter")
+    expect(page).to_have_url(demo_url + invited)
