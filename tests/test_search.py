@@ -141,7 +141,8 @@ def test_an_excerpt_is_the_posts_own_words_and_the_hits_line_says_who_and_when(
 
 def test_the_keyboard_reaches_the_hits_from_the_header(page: Page, demo_url: str) -> None:
     signed_in(page, demo_url)
-    header_box(page).focus()
+    page.keyboard.press("/")  # as on Discourse and GitHub
+    expect(header_box(page)).to_be_focused()
     page.keyboard.type("Bolar")
     first = page.locator(".forum-search--header .forum-search__hit a").first
     expect(first).to_be_visible()

@@ -202,6 +202,7 @@
       at = all[n].end;
     }
     if (to + 1 < all.length) fragment.append(" …");
+    else fragment.append(text.slice(at)); // the end of the post, its full stop with it
     return fragment;
   }
 
@@ -327,8 +328,14 @@
     else if (query.trim()) window.location.href = form.dataset.find + "#q=" + encodeURIComponent(query.trim());
   });
 
-  // Keyboard: Down from the box goes to the hits, Up and Down move among them, Escape closes.
+  // Keyboard: "/" anywhere but in a field goes to the header's box (as on Discourse and
+  // GitHub); Down from the box goes to the hits, Up and Down move among them, Escape closes.
   document.addEventListener("keydown", function (event) {
+    if (event.key === "/" && !event.target.closest("input, textarea, select, [contenteditable]")) {
+      const box = document.querySelector(".forum-search--header input[type=search]");
+      if (box) { event.preventDefault(); box.focus(); }
+      return;
+    }
     const form = event.target.closest(".forum-search--header");
     if (!form) return;
     const links = Array.from(form.querySelectorAll(".forum-search__dropdown:not([hidden]) a:not([hidden])"));
