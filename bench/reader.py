@@ -298,7 +298,7 @@ def main(arguments: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[65, 520])
     parser.add_argument("--replies", type=int, default=30)
     parser.add_argument("--navigations", type=int, default=20)
-    parser.add_argument("--keep", type=Path, help="Build the archives here, and reuse those already built.")
+    parser.add_argument("--keep", type=Path, help="Build the archives here; reuse those built before.")
     parser.add_argument("--chromium", default=CHROMIUM)
     options = parser.parse_args(arguments)
     with tempfile.TemporaryDirectory() as scratch:
