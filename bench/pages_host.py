@@ -39,9 +39,7 @@ def compressible(kind: str) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # connections kept open, as a browser has them with a CDN
-    site: Path
-    compressed: dict[tuple[Path, int], bytes]
-    lock: threading.Lock
+    server: PagesHost
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -54,15 +52,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         address = unquote(urlsplit(self.path).path)
-        path = (self.site / address.lstrip("/")).resolve()
-        if not path.is_relative_to(self.site):
+        path = (self.server.site / address.lstrip("/")).resolve()
+        if not path.is_relative_to(self.server.site):
             return self._send(404, b"", "text/plain", {}, with_body)
         if path.is_dir():
             if not address.endswith("/"):
                 return self._send(301, b"", "text/html", {"Location": address + "/"}, with_body)
             path = path / "index.html"
         if not path.is_file():
-            missing = self.site / "404.html"
+            missing = self.server.site / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"Not found"
             return self._send(404, body, "text/html; charset=utf-8", {}, with_body)
         stat = path.stat()
@@ -97,12 +95,12 @@ class _Handler(BaseHTTPRequestHandler):
             return False
 
     def _gzipped(self, path: Path, mtime_ns: int) -> bytes:
-        with self.lock:
-            body = self.compressed.get((path, mtime_ns))
+        with self.server.lock:
+            body = self.server.compressed.get((path, mtime_ns))
         if body is None:
             body = gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
-            with self.lock:
-                self.compressed[(path, mtime_ns)] = body
+            with self.server.lock:
+                self.server.compressed[(path, mtime_ns)] = body
         return body
 
     def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str], with_body: bool) -> None:
@@ -116,18 +114,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class PagesHost(ThreadingHTTPServer):
+    """The host of one built site, with the compressed copies it made (compressed once each)."""
+
+    daemon_threads = True
+
+    def __init__(self, site: Path) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.site = site.resolve()
+        self.compressed: dict[tuple[Path, int], bytes] = {}
+        self.lock = threading.Lock()
+
+
 @contextmanager
 def serving(site: Path) -> Iterator[str]:
     """Serve the built site at `site` on 127.0.0.1 as GitHub Pages would; yields its address."""
-    handler = type(
-        "PagesHandler", (_Handler,), {"site": site.resolve(), "compressed": {}, "lock": threading.Lock()}
-    )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with PagesHost(site) as host:
+        threading.Thread(target=host.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{host.server_address[1]}/"
+        finally:
+            host.shutdown()

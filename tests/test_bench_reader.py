@@ -1,6 +1,6 @@
 """bench/reader.py's own parts, without the benchmark's build: the host that serves a site as
-GitHub Pages does (compression, cache headers, 304s), and the step accounting of what the
-browser transferred."""
+GitHub Pages does (compression, cache headers, 304s), the step accounting of what the
+browser transferred, and the reader's steps in Chromium on hand-written pages."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pages_host import serving
+from bench.reader import Reader
 from bench.traffic import Traffic
 
 PAGE = "<!doctype html><title>t</title>" + "<p>The office strategy, again and again.</p>" * 200
@@ -129,3 +131,58 @@ def test_a_step_sums_the_bytes_on_the_wire_and_counts_cached_responses_as_zero()
     search = traffic.take("search")
     assert (search.transferred, search.requests, search.from_cache) == (800, 2, 0)
     assert traffic.take("nothing").requests == 0
+
+
+# The reader's steps in Chromium, on three hand-written pages (no build) -------------------
+
+LATE_TITLE = """<!doctype html><html><body><header>{box}</header><article></article>
+<script src="/late.js"></script></body></html>"""
+# The content shows a moment after the HTML arrived, as a decrypted page's does.
+LATE_JS = """setTimeout(() => {
+  document.querySelector("article").innerHTML = "<h1>" + document.title + "Opened topic</h1>";
+  if (location.pathname.includes("marked")) performance.mark("forum-content-visible");
+}, 30);
+document.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const results = document.createElement("ol");
+  results.id = "forum-search-results";
+  results.innerHTML = '<li><a href="/topics/found/">Found</a></li>';
+  document.body.append(results);
+});"""
+BOX = '<form class="forum-search"><input type="search"></form>'
+
+
+@pytest.fixture
+def reader_site(tmp_path: Path) -> Iterator[str]:
+    for name, box in (("plain", ""), ("marked", ""), ("boxed", BOX)):
+        (tmp_path / "topics" / name).mkdir(parents=True)
+        (tmp_path / "topics" / name / "index.html").write_text(LATE_TITLE.format(box=box), encoding="utf-8")
+    (tmp_path / "find").mkdir()
+    (tmp_path / "find" / "index.html").write_text(LATE_TITLE.format(box="") + BOX, encoding="utf-8")
+    (tmp_path / "late.js").write_text(LATE_JS, encoding="utf-8")
+    with serving(tmp_path) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_a_step_counts_the_page_and_when_its_content_showed(browser: Browser, reader_site: str) -> None:
+    page = browser.new_page()
+    reader = Reader(page, reader_site)
+    page.goto(reader_site + "find/")
+    reader.settle()
+    reader.traffic.take("start")
+
+    step, seen = reader.open("topics/plain/", "Opened topic", "plain")
+    assert seen.method == "MutationObserver" and seen.ms is not None and seen.ms >= 0
+    assert (step.requests, step.from_cache) == (2, 1)  # the page, and late.js from the cache
+    assert 0 < step.transferred < 1000
+
+    _, seen = reader.open("topics/marked/", "Opened topic", "marked")
+    assert seen.method == "site's mark forum-content-visible"
+
+    _, _, _, where = reader.search("word", "topics/found/", "from the search page")
+    assert where == "search page"
+    reader.open("topics/boxed/", "Opened topic", "boxed")
+    _, _, _, where = reader.search("word", "topics/found/", "from the header")
+    assert where == "header box"
+    page.close()
