@@ -250,7 +250,7 @@ def kb(size: int) -> str:
 
 def requests(step: Step) -> str:
     """How many requests, how many the cache answered, how many whose bytes went unseen."""
-    unseen = f", {step.unseen} of a worker, bytes not seen" if step.unseen else ""
+    unseen = f", {step.unseen} never seen ending (a worker's): bytes not counted" if step.unseen else ""
     return f"{step.requests + step.unseen:3d} requests ({step.from_cache} from cache{unseen})"
 
 
