@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -110,6 +111,7 @@ def prepare(folder: Path, topics: int, replies: int) -> Archive:
     """Generate the archive (or reuse one built before in `folder`), with the two words, and build it."""
     credentials = folder.with_name(folder.name + ".credentials.yml")
     if not (folder / "site" / "index.html").is_file():
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed run left
         generate(folder, topics, replies)
         folders = sorted((folder / "content" / "topics").iterdir())
         plant(folders[0], OLD_WORD)
@@ -222,7 +224,17 @@ class Reader:
         return self.traffic.take(name), seconds, at_results, where
 
 
-def visit(browser_path: str, base: str, archive: Archive, navigations: int) -> dict:
+@dataclass(frozen=True)
+class Visit:
+    """Every step of one reader's visit: sign-in and the first topic pages, the navigations,
+    the searches (step, seconds and bytes until the result showed, which search UI)."""
+
+    steps: list[tuple[Step, Visible]]
+    rounds: list[tuple[Step, Visible]]
+    searches: list[tuple[Step, float, int, str]]
+
+
+def visit(browser_path: str, base: str, archive: Archive, navigations: int) -> Visit:
     """One reader's visit, from a fresh profile; every step's figures."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
@@ -233,7 +245,7 @@ def visit(browser_path: str, base: str, archive: Archive, navigations: int) -> d
         others = [t for t in dict.fromkeys(pick) if t[0] not in (archive.old_topic, archive.new_topic)]
         first, second, third, *rest = others
         steps = reader.sign_in(*first, archive.password)
-        steps.append(reader.open(*topics[-1], "topic page (newest, 30 replies)"))
+        steps.append(reader.open(*topics[-1], "topic page (the newest)"))
         steps.append(reader.open(*second, "another topic page"))
         rounds = [reader.open(*t, f"navigation {n + 1}") for n, t in enumerate([third, *rest][:navigations])]
         searches = [
@@ -241,10 +253,11 @@ def visit(browser_path: str, base: str, archive: Archive, navigations: int) -> d
             reader.search(OLD_WORD, archive.old_topic, f"then: {OLD_WORD!r}, oldest topic"),
         ]
         browser.close()
-    return {"steps": steps, "rounds": rounds, "searches": searches}
+    return Visit(steps, rounds, searches)
 
 
 def kb(size: int) -> str:
+    """Bytes, and in KB (1,024 bytes)."""
     return f"{size:,} B ({size / 1024:.1f} KB)"
 
 
@@ -254,15 +267,15 @@ def requests(step: Step) -> str:
     return f"{step.requests + step.unseen:3d} requests ({step.from_cache} from cache{unseen})"
 
 
-def report(size: int, figures: dict) -> list[tuple[str, float, float, str]]:
+def report(size: int, figures: Visit) -> list[tuple[str, float, float, str]]:
     """Print the steps of one size; returns its rows of the targets table."""
     print(f"\n{size} topics — bytes: CDP Network.loadingFinished encodedDataLength (headers and body as")
     print("sent; a response from the browser's cache counts 0); visible: ms to the decrypted content")
-    for step, seen in figures["steps"]:
+    for step, seen in figures.steps:
         since = "after the click" if "sign in" in step.name else "after responseEnd"
         shown = f"{seen.ms:.0f} ms {since} ({seen.method})" if seen.ms is not None else ""
         print(f"  {step.name:<40} {kb(step.transferred):>24}  {requests(step)}  {shown}")
-    rounds = figures["rounds"]
+    rounds = figures.rounds
     sizes = [step.transferred for step, _ in rounds]
     times = [seen.ms for _, seen in rounds if seen.ms is not None]
     methods = sorted({seen.method for _, seen in rounds})
@@ -270,13 +283,13 @@ def report(size: int, figures: dict) -> list[tuple[str, float, float, str]]:
     print(f"  {len(rounds)} navigations between topic pages: bytes median {kb(median)},"
           f" largest {kb(max(sizes))}; visible median {statistics.median(times):.0f} ms, worst"
           f" {max(times):.0f} ms after responseEnd ({', '.join(methods)})")  # fmt: skip
-    for step, seconds, at_results, where in figures["searches"]:
+    for step, seconds, at_results, where in figures.searches:
         print(f"  {step.name} ({where}): {kb(at_results)} until the result showed ({seconds:.1f} s),"
               f" {kb(step.transferred)} in all, {requests(step)}")  # fmt: skip
         for address, size in step.largest[:2]:
             print(f"    of which {urlsplit(address).path} {kb(size)}")
-    topic_bytes = max([s.transferred for s, _ in figures["steps"][2:]] + sizes)
-    first_search = figures["searches"][0][2]
+    topic_bytes = max([s.transferred for s, _ in figures.steps[2:]] + sizes)
+    first_search = figures.searches[0][2]
     at = "" if size == 520 else " (the target is set at 520 topics)"
     return [
         (f"topic page, scripts and styles cached (largest of {len(sizes) + 2})", topic_bytes, 25 * 1024, "B"),
@@ -286,10 +299,10 @@ def report(size: int, figures: dict) -> list[tuple[str, float, float, str]]:
     ]
 
 
-def targets(rows: dict[int, list[tuple[str, float, float, str]]]) -> None:
+def targets(rows: dict[int, list[tuple[str, float, float, str]]], replies: int) -> None:
     """The issue's targets against the figures, one table per size."""
     for size, lines in rows.items():
-        print(f"\nTargets at {size} topics, 30 replies, 213 credentials:\n")
+        print(f"\nTargets at {size} topics, {replies} replies each, 213 credentials:\n")
         print("| target | figure | limit | figure/limit | |\n| --- | ---: | ---: | ---: | --- |")
         for name, figure, limit, unit in lines:
             met = "met" if figure <= limit else "NOT met"
@@ -313,7 +326,7 @@ def main(arguments: list[str] | None = None) -> None:
             print(f"{size} topics built in {time.perf_counter() - started:.0f} s", flush=True)
             with serving(archive.site) as base:
                 rows[size] = report(size, visit(options.chromium, base, archive, options.navigations))
-        targets(rows)
+        targets(rows, options.replies)
 
 
 if __name__ == "__main__":
