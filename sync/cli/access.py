@@ -7,9 +7,15 @@ from pathlib import Path
 
 import click
 
-from sync.cli.options import credentials_file_option, one_line, open_project, project_option
+from sync.cli.options import (
+    credentials_file_option,
+    github_options,
+    one_line,
+    open_project,
+    project_option,
+)
 from sync.github.access import apply_access, forum_account, read_access
-from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
+from sync.github.client import GitHubClient, connect
 from sync.model.access import (
     describe_plan,
     due_access,
@@ -32,13 +38,7 @@ def delegations_of(file: Path | None, member_states: set[str], demo: bool) -> fr
 @click.command()
 @click.option("--apply", "apply_plan", is_flag=True, help="Carry the plan out on GitHub.")
 @click.option("--demo", is_flag=True, help="Count every member state as holding a delegation (demo roster).")
-@click.option(
-    "--repository", envvar="GITHUB_REPOSITORY", required=True, help="owner/name ($GITHUB_REPOSITORY)."
-)
-@click.option(
-    "--token", envvar="GITHUB_TOKEN", required=True, help="A token with Administration write ($GITHUB_TOKEN)."
-)
-@click.option("--api-url", envvar="GITHUB_API_URL", default=DEFAULT_API_URL, help="($GITHUB_API_URL).")
+@github_options("A token with Administration write", required=True)
 @credentials_file_option
 @project_option
 def access(

@@ -7,14 +7,19 @@ one line on stderr and a non-zero exit status. `sync.cli.main` adds them to the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
 import click
 
-from sync.cli.options import credentials_file_option, one_line, open_project, project_option
+from sync.cli.options import (
+    credentials_file_option,
+    github_options,
+    one_line,
+    open_project,
+    project_option,
+)
 from sync.cli.rooms import invite_room, make_room
 from sync.cli.translators import (
     export_format_option,
@@ -24,26 +29,15 @@ from sync.cli.translators import (
     is_xliff_package,
     translations_memory,
 )
-from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
+from sync.github.client import GitHubClient, connect
 from sync.model.credentials import credentials_path, load_credentials
 from sync.model.dates import week_of
 from sync.site.pages import guest_url
 
 _project = open_project
 
-
-github_options = [
-    click.option("--repository", envvar="GITHUB_REPOSITORY", help="owner/name ($GITHUB_REPOSITORY)."),
-    click.option("--token", envvar="GITHUB_TOKEN", help="A token that writes discussions ($GITHUB_TOKEN)."),
-    click.option("--api-url", envvar="GITHUB_API_URL", default=DEFAULT_API_URL, help="($GITHUB_API_URL)."),
-]
-
-
-def with_github(command: Callable[..., None]) -> Callable[..., None]:
-    """The options naming the repository on GitHub and the token to write there."""
-    for option in reversed(github_options):
-        command = option(command)
-    return command
+# The repository on GitHub and a token to write there; without them a command changes content/ only.
+with_github = github_options("A token that writes discussions")
 
 
 def _github_client(repository: str | None, token: str | None, api_url: str) -> GitHubClient | None:

@@ -1,13 +1,15 @@
-"""Options and helpers shared by the `forum` commands (sync/cli/main.py, sync/cli/moderator.py)."""
+"""Options and helpers shared by the `forum` commands (sync/cli: main, moderator, access, rooms)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
+from sync.github.client import DEFAULT_API_URL
 from sync.model.config import Project, find_project
 from sync.model.errors import ForumError
 
@@ -26,6 +28,35 @@ credentials_file_option = click.option(
     default=None,
     help="The credentials file (default: $FORUM_CREDENTIALS).",
 )
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def github_options(token_help: str, required: bool = False) -> Callable[[Command], Command]:
+    """--repository, --token and --api-url (GitHub Actions' environment names): the repository
+    on GitHub, a token for it (`token_help` says what it must be allowed to do) and GitHub's
+    API; `required`: the command cannot run without them."""
+    options = (
+        click.option(
+            "--repository",
+            envvar="GITHUB_REPOSITORY",
+            required=required,
+            help="owner/name ($GITHUB_REPOSITORY).",
+        ),
+        click.option(
+            "--token", envvar="GITHUB_TOKEN", required=required, help=f"{token_help} ($GITHUB_TOKEN)."
+        ),
+        click.option(
+            "--api-url", envvar="GITHUB_API_URL", default=DEFAULT_API_URL, help="($GITHUB_API_URL)."
+        ),
+    )
+
+    def decorate(command: Command) -> Command:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 @contextmanager

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from sync.cli.options import flag, one_line, open_project, project_option
-from sync.github.client import DEFAULT_API_URL, GitHubClient, connect
+from sync.cli.options import flag, github_options, one_line, open_project, project_option
+from sync.github.client import GitHubClient, connect
 from sync.model.config import Project
 from sync.model.errors import ForumError
 
@@ -36,13 +36,7 @@ def make_room(project: Project, guest: str, topic_id: str, client: GitHubClient,
 @click.command("room")
 @click.argument("guest")
 @click.option("--topic", "topic_id", required=True, help="The topic the guest is invited to.")
-@click.option(
-    "--repository", envvar="GITHUB_REPOSITORY", required=True, help="owner/name ($GITHUB_REPOSITORY)."
-)
-@click.option(
-    "--token", envvar="GITHUB_TOKEN", required=True, help="A token that creates repositories ($GITHUB_TOKEN)."
-)
-@click.option("--api-url", envvar="GITHUB_API_URL", default=DEFAULT_API_URL, help="($GITHUB_API_URL).")
+@github_options("A token that creates repositories", required=True)
 @project_option
 def invite_room(
     guest: str, topic_id: str, repository: str, token: str, api_url: str, project_dir: Path | None
