@@ -246,27 +246,16 @@ class ForumEncryption(upstream.encryptContentPlugin):
 
     def _key_files(self) -> dict[str, tuple[str, bytes]]:
         """Each level's key file (site path, content), and the guests' one, made once per build."""
-        made = self.setup.get("key_files")
-        if made is not None:
-            return made
-        site_salt, nonce = self.setup["cache"][_ENTRY_SALT], self.entry_nonce
-        inventory: dict[str, dict[str, str]] = self.setup["password_inventory"]
-        guest_levels = self.setup["guest_levels"]
-        made = {}
-        for level, users in inventory.items():
-            if level in guest_levels:
-                continue
-            entries = [self.setup["keystore_userpass"][(user, password)] for user, password in users.items()]
-            content = signin.key_file(self.setup["level_keys"][level]["id"], site_salt, nonce, entries)
-            made[level] = (signin.key_file_path(content), content)
-        guests = {
-            (user, password) for level in guest_levels for user, password in inventory.get(level, {}).items()
-        }
-        entries = [self.setup["keystore_userpass"][index] for index in sorted(guests)]
-        content = signin.key_file(signin.GUESTS, site_salt, nonce, entries)
-        made[signin.GUESTS] = (signin.key_file_path(content), content)
-        self.setup["key_files"] = made
-        return made
+        if self.setup.get("key_files") is None:
+            self.setup["key_files"] = signin.key_files(
+                self.setup["password_inventory"],
+                self.setup["guest_levels"],
+                {level: entry["id"] for level, entry in self.setup["level_keys"].items()},
+                self.setup["keystore_userpass"],
+                self.setup["cache"][_ENTRY_SALT],
+                self.entry_nonce,
+            )
+        return self.setup["key_files"]
 
     def entry_keys(self) -> tuple[EntryKey, ...]:
         """For the publish gate: each credential's derived key, the key ids it may hold, and

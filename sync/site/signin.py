@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Collection, Mapping
 from urllib.parse import quote
 
 from Crypto.Cipher import AES
@@ -90,6 +91,27 @@ def key_file(level_id: str, site_salt: str, nonce: str, entries: list[str]) -> b
         "entries": sorted(entries, key=lambda entry: entry.rsplit(";", 1)[-1]),
     }
     return json.dumps(document, separators=(",", ":")).encode()
+
+
+def key_files(
+    inventory: Mapping[str, Mapping[str, str]],
+    guest_levels: Collection[str],
+    level_ids: Mapping[str, str],
+    entries: Mapping[tuple[str, str], str],
+    site_salt: str,
+    nonce: str,
+) -> dict[str, tuple[str, bytes]]:
+    """The key file of each level but the guests' (its credentials' entries), and the guests'
+    one (every guest's entry): level or GUESTS → (site path, content)."""
+    made = {}
+    for level, users in inventory.items():
+        if level not in guest_levels:
+            content = key_file(level_ids[level], site_salt, nonce, [entries[item] for item in users.items()])
+            made[level] = (key_file_path(content), content)
+    guests = sorted({item for level in guest_levels for item in inventory.get(level, {}).items()})
+    content = key_file(GUESTS, site_salt, nonce, [entries[item] for item in guests])
+    made[GUESTS] = (key_file_path(content), content)
+    return made
 
 
 def key_file_path(content: bytes) -> str:

@@ -81,7 +81,7 @@
     window.location.reload();
   }
 
-  // encryptcontent calls this after it decrypted a page. When the reader has just signed
+  // The decryptor (forum-decrypt.js) calls this after it decrypted a page. When the reader has just signed
   // in, move the focus to the page's heading so that screen readers announce the content.
   window.theme_run_after_decryption = function () {
     showSignOut();
