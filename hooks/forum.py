@@ -54,6 +54,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     encryption = config.plugins[ENCRYPTION].config
     encryption["password_inventory"] = plan.protection.inventory
     encryption["cache_file"] = str(plan.protection.cache_file)
+    encryption["guest_pages"] = plan.protection.guest_pages  # where a guest signing in elsewhere goes
     encryption["translations"] = signin_translations(plan.forum.languages, _site_names(config))
     forum_extra = config.extra.setdefault("forum", {})
     forum_extra["demo"] = plan.protection.demo

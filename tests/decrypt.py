@@ -4,10 +4,13 @@ that tests can check who can read what without a browser."""
 from __future__ import annotations
 
 import base64
+import getpass
 import hashlib
 import hmac
 import json
+import posixpath
 import re
+import tempfile
 import zlib
 from pathlib import Path
 from urllib.parse import quote
@@ -25,30 +28,47 @@ def _aes(key: bytes, iv_b64: str, ciphertext_b64: str) -> bytes:
     return unpad(cipher.decrypt(base64.b64decode(ciphertext_b64)), 16)
 
 
-def page_keystore(html: str) -> tuple[str, list[str]]:
-    """The page's key id and its keystore entries, as the page's script declares them."""
+def page_data(html: str) -> dict:
+    """The page's key data, as its data block declares it (hooks/encryptcontent/decrypt-form.html)."""
     data = re.search(r'<script type="application/json" id="forum-encryptcontent">(.*?)</script>', html)
     assert data, "not an encrypted page"
-    values = json.loads(data[1])
-    return values["encryptcontent_id"], values["encryptcontent_keystore"]
+    return json.loads(data[1])
 
 
-def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dict[str, str] | None:
-    """The keys a credential unlocks, from any encrypted page; None if it unlocks nothing.
+_KEY_FILES: dict[str, dict] = {}
 
-    As the browser does (sync/site/signin.py): the keystore's first item gives the site's salt
-    and the nonce; one key derivation from the password, with a salt made of the site's salt and
-    the user name, then the entry whose id is that key's HMAC of the nonce."""
-    _, entries = page_keystore(html)
-    head = next((entry for entry in entries if entry.startswith("forum-entries;")), None)
-    assert head is not None, "no forum-entries item in the page's keystore"
-    _, site_salt, nonce = head.split(";")
-    name = quote(user.lower(), safe=_SAFE).encode()
-    salt = hashlib.sha256(base64.b64decode(site_salt) + b"\0" + name).digest()[:16]
-    key = PBKDF2(quote(password, safe=_SAFE), salt, 32, count=iterations, hmac_hash_module=SHA256)
-    id_key = hashlib.sha256(b"entry-id:" + key).digest()
-    wanted = base64.b64encode(hmac.new(id_key, nonce.encode(), hashlib.sha256).digest()).decode()
-    for entry in entries:
+
+def key_file(reference: str) -> dict:
+    """A key file a page names. Its name is its content's hash, so whichever copy is found is
+    the one the page names: looked for in the sites the tests built (pytest's folders)."""
+    name = posixpath.basename(reference)
+    if name not in _KEY_FILES:
+        root = Path(tempfile.gettempdir()) / f"pytest-of-{getpass.getuser()}"
+        for depth in range(2, 7):
+            for path in root.glob("*/" * depth + f"assets/keys/{name}"):
+                content = path.read_bytes()
+                if f"{hashlib.sha256(content).hexdigest()[:20]}.json" == name:
+                    _KEY_FILES[name] = json.loads(content)
+                    break
+            if name in _KEY_FILES:
+                break
+    assert name in _KEY_FILES, f"no key file {name} in the sites built"
+    return _KEY_FILES[name]
+
+
+def page_keystore(html: str) -> tuple[str, list[str]]:
+    """The page's key id and the entries of its key file, after an item naming the site's salt
+    and the nonce ("forum-entries;<salt>;<nonce>")."""
+    data = page_data(html)
+    document = key_file(data["forum_keys"])
+    return data["encryptcontent_id"], [
+        f"forum-entries;{document['salt']};{document['nonce']}",
+        *document["entries"],
+    ]
+
+
+def _entry(document: dict, key: bytes, wanted: str) -> dict | None:
+    for entry in document["entries"]:
         parts = entry.split(";")
         if len(parts) == 3 and parts[2] == wanted:
             try:
@@ -58,25 +78,51 @@ def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dic
     return None
 
 
+def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dict[str, str] | None:
+    """The keys a credential unlocks, from any encrypted page; None if it unlocks nothing.
+
+    As the browser does (hooks/theme/assets/forum-decrypt.js): one key derivation from the
+    password, with a salt made of the site's salt and the user name, then the entry whose id
+    is that key's HMAC of the nonce, in the key file the page names, else in the guests' one
+    (a guest signing in on any page is sent to their topic)."""
+    data = page_data(html)
+    name = quote(user.lower(), safe=_SAFE).encode()
+    salt = hashlib.sha256(base64.b64decode(data["forum_salt"]) + b"\0" + name).digest()[:16]
+    key = PBKDF2(quote(password, safe=_SAFE), salt, 32, count=iterations, hmac_hash_module=SHA256)
+    id_key = hashlib.sha256(b"entry-id:" + key).digest()
+    wanted = base64.b64encode(
+        hmac.new(id_key, data["forum_nonce"].encode(), hashlib.sha256).digest()
+    ).decode()
+    for reference in (data["forum_keys"], data["forum_guests"]):
+        document = key_file(reference)
+        assert document["nonce"] == data["forum_nonce"] and document["salt"] == data["forum_salt"]
+        found = _entry(document, key, wanted)
+        if found is not None:
+            return found["keys"]
+    return None
+
+
+def _open(key: str, bundle: str) -> str:
+    iv, ciphertext = bundle.strip().split(";")
+    return zlib.decompress(_aes(bytes.fromhex(key), iv, ciphertext)).decode()
+
+
 def open_page(html: str, keys: dict[str, str]) -> str | None:
-    """A page's decrypted content, or None if the keys do not open it."""
-    page_id, _ = page_keystore(html)
+    """A page's decrypted content (compressed, then encrypted), or None if the keys do not open it."""
+    page_id = page_data(html)["encryptcontent_id"]
     bundle = re.search(r'<div id="mkdocs-encrypted-content" style="display:none">([^<]*)</div>', html)
     assert bundle, "no encrypted content"
     if page_id not in keys:
         return None
-    iv, ciphertext = bundle[1].split(";")
     try:
-        return _aes(bytes.fromhex(keys[page_id]), iv, ciphertext).decode()
-    except ValueError:  # a key of the same name from another build: it opens nothing
+        return _open(keys[page_id], bundle[1])
+    except (ValueError, zlib.error):  # a key of the same name from another build: it opens nothing
         return None
 
 
 def open_part(html: str, bundle: str, keys: dict[str, str]) -> str:
     """One of a page's other encrypted parts (navigation, header, footer)."""
-    page_id, _ = page_keystore(html)
-    iv, ciphertext = bundle.strip().split(";")
-    return _aes(bytes.fromhex(keys[page_id]), iv, ciphertext).decode()
+    return _open(keys[page_data(html)["encryptcontent_id"]], bundle)
 
 
 def open_search_index(site: Path, keys: dict[str, str]) -> list[dict]:

@@ -129,6 +129,7 @@ def _gate_inputs(config: object, project: Project) -> GateInputs:
         public_pages=public_page_paths(plan.forum.languages),
         secrets=forum_secrets(plan.forum, people),
         public_texts="\n".join(public),
+        credentials=config.plugins[ENCRYPTION].entry_keys(),  # type: ignore[attr-defined]
     )
 
 

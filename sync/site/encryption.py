@@ -51,6 +51,7 @@ from mkdocs.plugins import event_priority
 
 from sync.model.files import write_atomically
 from sync.site import signin
+from sync.site.key_files_gate import EntryKey
 from sync.site.page_parts import encrypt_elements
 from sync.site.search_index import Bundles, encrypt_search_index, read_parts
 
@@ -60,7 +61,7 @@ NAME = "forum/encryptcontent"
 CONTENT_KEY_DAYS = 7
 _KEPT_KEYS = "forum_content_keys"  # their entry in encryptcontent's (secret) cache file
 _ENTRY_SALT = "forum_entry_salt"  # the site's salt of key entries, kept with the derived keys
-_HEADER_ITEM = 1  # the keystore item naming salt and nonce (not a user name, so never a credential)
+_UNUSED_SCRIPT = "/* The forum's pages decrypt with assets/forum-decrypt.js (sync/site/encryption.py). */\n"
 
 # Upstream renders the sign-in form with `Template(source)` for every page, compiling the
 # same template each time; the same source now gives the same compiled template.
@@ -115,15 +116,32 @@ class ForumEncryption(upstream.encryptContentPlugin):
         config = super().on_config(config, **kwargs)
         if not self.config["webcrypto"]:
             raise PluginError(f"mkdocs.yml: {NAME} signs in with WebCrypto only; remove webcrypto: false")
-        if signin.LOOKUP_JS not in self.setup["js_template"]:
-            self.setup["js_template"] = signin.patch_decrypt_script(self.setup["js_template"])
+        # The forum decrypts with its own script (hooks/theme/assets/forum-decrypt.js), which
+        # the page names; upstream's file is still written, with nothing in it.
+        self.setup["js_template"] = _UNUSED_SCRIPT
         if "forum_keys" not in self.setup:  # static-i18n calls on_config once per language
             self._keep_content_keys(date.today())
+            self._plan_entries(self.config.get("guest_pages") or {})
         return config
+
+    def _plan_entries(self, guest_pages: Mapping[str, str]) -> None:
+        """Which levels are guests', the page of each guest level's key, and the one length
+        every entry is padded to (so that no entry's size tells whose it is)."""
+        levels = self.setup["level_keys"]
+        self.setup["guest_levels"] = frozenset(guest_pages)
+        self.setup["guest_pages"] = {levels[level]["id"]: page for level, page in guest_pages.items() if level in levels}
+        self.setup["derived"] = {}
+        self.setup.pop("key_files", None)
+        lengths = [
+            len(signin.entry_plaintext(keys, self._page_of(keys)))
+            for index, keys in self.setup["keystore"].items()
+            if isinstance(index[0], str)
+        ]
+        self.setup["entry_length"] = max(lengths, default=0)
 
     def __encrypt_keys_from_keystore__(self, index: Any, plaintext_length: int = -1) -> tuple[str, ...]:
         """A credential's key entry, labelled so that only its password finds it (sync.site.signin);
-        upstream's label was the user name's SHA-256."""
+        upstream's label was the user name's SHA-256. A guest's entry also names their page."""
         user, password = index
         if not isinstance(user, str):  # a password without a user name: not the forum's levels
             raise PluginError("the forum's levels open with a user name and a password")
@@ -140,8 +158,88 @@ class ForumEncryption(upstream.encryptContentPlugin):
         for name, bits in (("min_enttropy_spied_on", spied_on), ("min_enttropy_secret", secret)):
             if self.setup.get(name, 0) == 0 or bits < self.setup[name]:
                 self.setup[name] = bits  # upstream's names: the build warns about weak passwords
-        entry = signin.encrypt_entry(self.setup["keystore"][index], key, self.entry_nonce, plaintext_length)
+        keys = self.setup["keystore"][index]
+        self.setup["derived"][index] = key
+        entry = signin.encrypt_entry(keys, key, self.entry_nonce, self.setup["entry_length"], self._page_of(keys))
         return tuple(entry.split(";"))
+
+    def _page_of(self, keys: Mapping[str, str]) -> str | None:
+        """A guest's own page (language-neutral), found from the keys their credential opens."""
+        pages = self.setup["guest_pages"]
+        return next((pages[key_id] for key_id in keys if key_id in pages), None)
+
+    def __encrypt_text__(self, text: str, key: bytes) -> tuple[str, str]:
+        """A page's content or part, compressed, then encrypted: HTML shrinks to a sixth, and
+        ciphertext does not compress (the browser inflates it with DecompressionStream)."""
+        return tuple(_encrypt_bytes(zlib.compress(text.encode("utf-8"), 6), key).split(";"))  # type: ignore[return-value]
+
+    def on_page_context(self, context: Any, page: Any, config: Any, **kwargs: Any) -> Any:
+        self.setup["page_context"] = (context.get("i18n_page_locale"), config)
+        return super().on_page_context(context, page, config, **kwargs)
+
+    def __encrypt_content__(self, content: str, base_path: str, encryptcontent_path: str, encryptcontent: Any) -> str:
+        """The sign-in form and the page's encrypted content, naming the key file of its level
+        (the entries are no longer in the page: sync.site.signin)."""
+        if encryptcontent.get("type") != "level":
+            raise PluginError("the forum's pages are encrypted by level only")
+        locale, config = self.setup["page_context"]
+        files = self._key_files()
+        level = encryptcontent["level"]
+        own = files[signin.GUESTS if level in self.setup["guest_levels"] else level][0]
+        words = (self.config["translations"] or {}).get(locale) or {}
+        data = {
+            "encryptcontent_id": encryptcontent["id"],
+            "encryptcontent_path": encryptcontent_path,
+            "decryption_failure_message": encryptcontent["decryption_failure_message"],
+            "forum_keys": base_path + own,
+            "forum_guests": base_path + files[signin.GUESTS][0],
+            "forum_salt": self.setup["cache"][_ENTRY_SALT],
+            "forum_nonce": self.entry_nonce,
+            "forum_iterations": self.setup["kdf_iterations"],
+            "forum_parts": self.config["encrypted_something"],
+            "forum_base": base_path,
+            "forum_language": ((config.extra or {}).get("forum") or {}).get("language_prefix", ""),
+        }
+        iv, ciphertext = self.__encrypt_text__(content, encryptcontent["key"])
+        return upstream.Template(self.setup["html_template"]).render(
+            {
+                "summary": encryptcontent["summary"],
+                "placeholder": encryptcontent["placeholder"],
+                "placeholder_user": encryptcontent["placeholder_user"],
+                "password_button_text": encryptcontent["password_button_text"],
+                "encryption_info_message": encryptcontent["encryption_info_message"],
+                "remember_device": words.get("remember_device", ""),
+                "form_class": self.config["form_class"],
+                "input_class": self.config["input_class"],
+                "button_class": self.config["button_class"],
+                "ciphertext_bundle": f"{iv};{ciphertext}",
+                "base_path": base_path,
+                # A JSON data block: "</" written as "<\/" so that no text can end the script.
+                "page_data": json.dumps(data).replace("</", "<\\/"),
+            }
+        )
+
+    def _key_files(self) -> dict[str, tuple[str, bytes]]:
+        """Each level's key file (site path, content), and the guests' one, made once per build."""
+        if self.setup.get("key_files") is None:
+            self.setup["key_files"] = signin.key_files(
+                self.setup["password_inventory"],
+                self.setup["guest_levels"],
+                {level: entry["id"] for level, entry in self.setup["level_keys"].items()},
+                self.setup["keystore_userpass"],
+                self.setup["cache"][_ENTRY_SALT],
+                self.entry_nonce,
+            )
+        return self.setup["key_files"]
+
+    def entry_keys(self) -> tuple[EntryKey, ...]:
+        """For the publish gate: each credential's derived key, the key ids it may hold, and
+        whether it is a guest's."""
+        guest_ids = set(self.setup["guest_pages"])
+        return tuple(
+            EntryKey(key, frozenset(self.setup["keystore"][index]), bool(guest_ids & set(self.setup["keystore"][index])))
+            for index, key in self.setup["derived"].items()
+        )
 
     @property
     def entry_nonce(self) -> str:
@@ -183,9 +281,7 @@ class ForumEncryption(upstream.encryptContentPlugin):
                 "entry_nonce": signin.new_secret(),
             }
             self.setup["cache"][_KEPT_KEYS] = kept
-        # The first item of every page's keystore: how the browser finds its entry.
-        site_salt = self.setup["cache"].setdefault(_ENTRY_SALT, signin.new_secret())
-        self.setup["keystore_userpass"][(_HEADER_ITEM, "")] = signin.header(site_salt, kept["entry_nonce"])
+        self.setup["cache"].setdefault(_ENTRY_SALT, signin.new_secret())
         self.setup["forum_keys"] = hashlib.sha256(f"{credentials} {kept['since']}".encode()).hexdigest()
 
     def carry_search_entries(self, previous_folder: Path, pages: list[str]) -> None:
@@ -229,6 +325,13 @@ class ForumEncryption(upstream.encryptContentPlugin):
                 self.setup["cache_file"] = cache_file
         if cache_file is not None:
             write_atomically(Path(cache_file), yaml.safe_dump(self.setup["cache"]), private=True)
+        if self.setup.get("key_files"):
+            # Written by every build (and every language's: the same bytes), never copied: a
+            # rebuild's copied pages name the files of the same keys, which this build writes.
+            for path, content in self.setup["key_files"].values():
+                target = Path(config["site_dir"]) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
 
     def _post_build(self, config: Any, **kwargs: Any) -> None:
         if not (self.setup["search_plugin_found"] and self.config["search_index"] == "dynamically"):

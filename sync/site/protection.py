@@ -26,7 +26,7 @@ from sync.model.credentials import (
     load_credentials,
 )
 from sync.model.domain import Forum
-from sync.site.urls import topic_slug
+from sync.site.urls import guest_url, topic_slug
 
 FORUM_LEVEL = "forum"
 # The moderator's own pages (the statistics' moderator's view, the guest-invitations register),
@@ -52,6 +52,11 @@ class Protection:
         if kind == "guest":
             return self.guest_levels[topic_id]
         return MODERATOR_LEVEL if kind in MODERATOR_PAGES else FORUM_LEVEL
+
+    @property
+    def guest_pages(self) -> dict[str, str]:
+        """Each guest level's page (language-neutral): where a guest who signs in elsewhere goes."""
+        return {level: guest_url(topic_id) for topic_id, level in self.guest_levels.items()}
 
     @property
     def moderator_pages(self) -> bool:
@@ -141,5 +146,6 @@ def signin_translations(
             "placeholder": t("password"),
             "password_button_text": t("sign_in"),
             "decryption_failure_message": t("wrong_password"),
+            "remember_device": t("remember_device"),  # the forum's own form (sync.site.encryption)
         }
     return translations

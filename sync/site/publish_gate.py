@@ -10,6 +10,8 @@ the gate reads every file of it and refuses the lot, naming the file and the rea
   build's content keys: each encrypted part must open with the key its page names. Pages
   copied from the last build are checked like the others, so a page made with other keys
   (a demo build's, say) never goes out;
+- a page does not name the key file of its own level, or a key file holds an entry that is
+  not of a credential of that level, or keys other than this build's (sync.site.key_files_gate);
 - any page, public or not, or the public search index or the sitemap, shows in clear a text
   of the forum: a topic's or a proposal's title, a category's name or description, a
   person's name or organization, the first or last words of a post.
@@ -27,6 +29,7 @@ import html as html_module
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,8 @@ from Crypto.Cipher import AES
 from Crypto.Util.Padding import unpad
 
 from sync.model.domain import Forum, Post
+from sync.site import key_files_gate
+from sync.site.key_files_gate import EntryKey
 
 # Kinds of files the forum publishes, by their path in the site.
 _ASSET = re.compile(r"assets/.+\.(?:js|css|map|png|svg|ico|txt|woff2?)")
@@ -44,12 +49,12 @@ _SEARCH = re.compile(
     r"|encrypted_search_index\.[a-z]{2,3}(?:-[A-Za-z]+)?\.\d{4}\.[0-9a-f]{16})\.json"
 )
 _OTHER = {"sitemap.xml", "sitemap.xml.gz"}
+_KEY_FILE = re.compile(r"assets/keys/[0-9a-f]{20}\.json")
 
 # An encrypted part: base64 runs joined by ";" (iv;ciphertext, and a keystore's entries).
 _CIPHERTEXT = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}(?:;[A-Za-z0-9+/]{16,}={0,2})+")
 _PAGE_KEY = '"encryptcontent_id": "'  # in the page's data (hooks/encryptcontent/decrypt-form.html)
 _CONTENT = '<div id="mkdocs-encrypted-content" style="display:none">'
-_KEYSTORE = '"encryptcontent_keystore": ['
 _HIDDEN = re.compile(r"display:none !important[^>]*>([^<]*)<")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -73,20 +78,30 @@ class GateInputs:
     public_pages: frozenset[str]  # site paths of the pages readable without a credential
     secrets: tuple[str, ...]  # texts of the forum that must never be readable
     public_texts: str = ""  # text published on purpose (the protocol's sources): not a leak
+    credentials: tuple[EntryKey, ...] = ()  # each credential's derived key: the key files' check
 
 
 def check_site(staging: Path, inputs: GateInputs) -> int:
     """Check every file of `staging`; raise PublishError at the first that fails. Returns
     how many files were checked."""
     clear: dict[str, str] = {}  # readable text → the first file that shows it
+    key_files = key_files_gate.KeyFiles(inputs.keys, inputs.credentials)
     checked = 0
     try:
         for path in _files(staging):
             relative = path.relative_to(staging).as_posix()
-            for piece in _check_file(path, relative, inputs):
-                clear.setdefault(piece, relative)
+            if _KEY_FILE.fullmatch(relative):
+                key_files.check_file(relative, _read(path, relative))
+            else:
+                for piece in _check_file(path, relative, inputs):
+                    clear.setdefault(piece, relative)
+                if relative.endswith(".html") and relative not in inputs.public_pages:
+                    key_files.page_names(relative, _read(path, relative))
             checked += 1
+        key_files.check_pages()
         _check_secrets(clear, inputs)
+    except key_files_gate.KeyFileError as error:
+        raise PublishError(str(error)) from None
     finally:
         _block_cipher.cache_clear()  # no content key kept in memory past the check
     return checked
@@ -210,11 +225,22 @@ def _xor(left: bytes, right: bytes) -> bytes:
     return (int.from_bytes(left, "big") ^ int.from_bytes(right, "big")).to_bytes(len(left), "big")
 
 
+def _compressed(start: bytes) -> bool:
+    """A part as the forum encrypts it: a zlib stream whose first bytes inflate without error."""
+    if not _zlib_header(start):
+        return False
+    try:
+        zlib.decompressobj().decompress(start)
+    except zlib.error:
+        return False
+    return True
+
+
 def page_opens(text: str, keys: Mapping[str, bytes]) -> bool:
     """Whether a page's content is encrypted with one of these keys, the one it names."""
     key = keys.get(page_key_id(text) or "")
     content = _content(text)
-    return key is not None and content is not None and opens(content, key)
+    return key is not None and content is not None and opens(content, key, _compressed)
 
 
 def _check_encrypted(text: str, relative: str, keys: Mapping[str, bytes]) -> None:
@@ -229,7 +255,7 @@ def _check_encrypted(text: str, relative: str, keys: Mapping[str, bytes]) -> Non
         raise PublishError(f"{relative}: encrypted with a key this build does not have ({key_id!r})")
     parts = [content, *(match[1] for match in _HIDDEN.finditer(text) if match[1].strip())]
     for part in parts:
-        if not opens(part, key):
+        if not opens(part, key, _compressed):
             raise PublishError(
                 f"{relative}: encrypted with other keys than this build's (a page of another build)"
             )
@@ -267,7 +293,7 @@ def _readable(text: str) -> list[str]:
     """What a reader without a credential can read in a file: the file without its encrypted
     parts, line by line, as markup and as text (entities decoded, white space folded). The
     same shell repeated on every page is read once."""
-    text = _cut(_cut(text, _CONTENT, "<"), _KEYSTORE, "]")  # the largest encrypted parts
+    text = _cut(text, _CONTENT, "<")  # the largest encrypted part
     pieces: list[str] = []
     for line in text.splitlines():
         pieces += _line_pieces(line)

@@ -1,7 +1,9 @@
 """Finding a credential's key entry at sign-in, without telling anyone who holds a credential.
 
-Every protected page carries one key entry per credential: the page's content keys,
-encrypted with a key derived from that credential's password (PBKDF2-SHA256). Upstream
+Each credential has a key entry: its content keys, encrypted with a key derived from its
+password (PBKDF2-SHA256). The entries are in key files, one per level (`assets/keys/<hash>.json`,
+named by their content), that a page names and the browser fetches once at sign-in and
+caches, rather than in every page (213 entries were three quarters of a topic page). Upstream
 encryptcontent labels each entry with SHA-256 of the user name, unsalted, so that the browser
 derives one key instead of trying them all; but hashing the ~250 ISO codes then tells anyone
 which member states hold a credential, and when one disappears.
@@ -11,7 +13,7 @@ password with a salt made of the site's salt and the user name, and the id is an
 nonce under a key hashed from that derived key. The browser still derives one key (the same
 cost as upstream's sign-in), then looks its id up. Without the password an entry says nothing;
 the nonce is drawn again with the content keys, so entries cannot be followed from one week's
-build to the next either.
+build to the next either. The browser's side is hooks/theme/assets/forum-decrypt.js.
 """
 
 from __future__ import annotations
@@ -21,26 +23,20 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Collection, Mapping
 from urllib.parse import quote
 
 from Crypto.Cipher import AES
 from Crypto.Hash import SHA256
 from Crypto.Protocol.KDF import PBKDF2
 from Crypto.Util.Padding import pad
-from mkdocs.exceptions import PluginError
 
-HEADER = "forum-entries"  # the keystore's first item: "forum-entries;<site salt>;<nonce>"
 _SAFE = "~()*!'"  # what JavaScript's encodeURIComponent leaves alone, as upstream quotes
 
 
 def new_secret() -> str:
     """16 random bytes, base64: the site's salt, or an entry nonce."""
     return base64.b64encode(secrets.token_bytes(16)).decode()
-
-
-def header(site_salt: str, nonce: str) -> str:
-    """The keystore item that tells the browser how to find its entry."""
-    return f"{HEADER};{site_salt};{nonce}"
 
 
 def user_salt(site_salt: str, user: str) -> bytes:
@@ -60,80 +56,65 @@ def entry_id(key: bytes, nonce: str) -> str:
     return base64.b64encode(hmac.new(id_key, nonce.encode(), hashlib.sha256).digest()).decode()
 
 
-def encrypt_entry(keys: dict[str, str], key: bytes, nonce: str, length: int) -> str:
-    """"iv;ciphertext;id": the content keys, padded with spaces to `length` so that every
-    entry has the same size, encrypted with AES-256-CBC under the derived key."""
-    plaintext = json.dumps(keys)
+def encrypt_entry(keys: dict[str, str], key: bytes, nonce: str, length: int, page: str | None = None) -> str:
+    """"iv;ciphertext;id": {"keys": the content keys, "page": a guest's own page}, padded with
+    spaces to `length` so that every entry has the same size, encrypted with AES-256-CBC under
+    the derived key. The IV is an HMAC of what is encrypted: the same keys give the same entry,
+    so a key file stays byte for byte the same while the content keys are kept (pages copied
+    by a rebuild name it)."""
+    plaintext = entry_plaintext(keys, page)
     plaintext += " " * max(0, length - len(plaintext))
-    iv = secrets.token_bytes(16)
-    ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(pad(plaintext.encode(), 16, style="pkcs7"))
+    data = plaintext.encode()
+    iv = hmac.new(key, b"entry-iv:" + nonce.encode() + b"\0" + data, hashlib.sha256).digest()[:16]
+    ciphertext = AES.new(key, AES.MODE_CBC, iv).encrypt(pad(data, 16, style="pkcs7"))
     encoded = base64.b64encode
     return f"{encoded(iv).decode()};{encoded(ciphertext).decode()};{entry_id(key, nonce)}"
 
 
-# Upstream's decrypt-contents.js finds the entry by the user name's hash; this function takes
-# the place of its `decrypt_key_from_bundle` (same name and arguments, WebCrypto only).
-_START = "/* Split key bundle and try to decrypt it */"
-_END = "/* Decrypts the content from the ciphertext bundle. */"
-LOOKUP_JS = """/* The forum's entry lookup (sync/site/signin.py): one key derivation, then the entry whose
-   id only this password gives. */
-async function decrypt_key_from_bundle(password, ciphertext_bundle, username) {
-    if (!ciphertext_bundle || !username) {
-        return false;
-    }
-    const head = ciphertext_bundle.find((item) => item.startsWith("%(header)s;"));
-    if (!head) {
-        return false;
-    }
-    const [, site_salt_b64, nonce] = head.split(";");
-    const encoder = new TextEncoder();
-    const site_salt = fromBase64(site_salt_b64);
-    const name = encoder.encode(encodeURIComponent(username.toLowerCase()));
-    const salted = new Uint8Array(site_salt.length + 1 + name.length);
-    salted.set(site_salt);
-    salted.set(name, site_salt.length + 1);
-    const salt = new Uint8Array(await crypto.subtle.digest("SHA-256", salted)).slice(0, 16);
-    const material = await crypto.subtle.importKey(
-        "raw", encoder.encode(encodeURIComponent(password)), "PBKDF2", false, ["deriveBits"]
-    );
-    const key = new Uint8Array(await crypto.subtle.deriveBits(
-        {name: "PBKDF2", salt: salt, iterations: {{ kdf_iterations }}, hash: "SHA-256"}, material, 256
-    ));
-    const prefixed = new Uint8Array(9 + key.length);
-    prefixed.set(encoder.encode("entry-id:"));
-    prefixed.set(key, 9);
-    const id_key = await crypto.subtle.importKey(
-        "raw", await crypto.subtle.digest("SHA-256", prefixed), {name: "HMAC", hash: "SHA-256"}, false, ["sign"]
-    );
-    const id = new Uint8Array(await crypto.subtle.sign("HMAC", id_key, encoder.encode(nonce)));
-    const wanted = btoa(String.fromCharCode.apply(null, id));
-    const entry = ciphertext_bundle.find((item) => item.split(";")[2] === wanted);
-    if (!entry) {
-        return false;
-    }
-    const parts = entry.split(";");
-    try {
-        const aes = await crypto.subtle.importKey("raw", key, "AES-CBC", false, ["decrypt"]);
-        const plain = await crypto.subtle.decrypt(
-            {name: "AES-CBC", iv: fromBase64(parts[0])}, aes, fromBase64(parts[1])
-        );
-        const keystore = JSON.parse(new TextDecoder().decode(plain));
-        return encryptcontent_id in keystore ? keystore : false;
-    } catch (err) {
-        return false;
-    }
-};
-
-""" % {"header": HEADER}
+def entry_plaintext(keys: dict[str, str], page: str | None = None) -> str:
+    """What an entry holds: a credential's content keys, and for a guest their topic's page."""
+    return json.dumps({"keys": keys, "page": page} if page else {"keys": keys}, sort_keys=True)
 
 
-def patch_decrypt_script(template: str) -> str:
-    """Upstream's decrypt-contents.js template with the forum's entry lookup; refuses a
-    template without the function (another plugin version), rather than sign in the old way."""
-    start, end = template.find(_START), template.find(_END)
-    if start < 0 or end < start:
-        raise PluginError(
-            "encryptcontent's decrypt-contents.js has no decrypt_key_from_bundle where the forum "
-            "expects it (sync/site/signin.py): check the plugin's version in pyproject.toml"
-        )
-    return template[:start] + LOOKUP_JS + template[end:]
+KEY_FOLDER = "assets/keys"
+GUESTS = "guests"  # the key file of every guest's entry: guest pages', and where a guest signing
+# in on any other page is found and sent to their topic
+
+
+def key_file(level_id: str, site_salt: str, nonce: str, entries: list[str]) -> bytes:
+    """A key file: the entries of one level's credentials (or of every guest), sorted by
+    their ids so that their order tells nothing (the credentials file is alphabetical)."""
+    document = {
+        "level": level_id,
+        "salt": site_salt,
+        "nonce": nonce,
+        "entries": sorted(entries, key=lambda entry: entry.rsplit(";", 1)[-1]),
+    }
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def key_files(
+    inventory: Mapping[str, Mapping[str, str]],
+    guest_levels: Collection[str],
+    level_ids: Mapping[str, str],
+    entries: Mapping[tuple[str, str], str],
+    site_salt: str,
+    nonce: str,
+) -> dict[str, tuple[str, bytes]]:
+    """The key file of each level but the guests' (its credentials' entries), and the guests'
+    one (every guest's entry): level or GUESTS → (site path, content)."""
+    made = {}
+    for level, users in inventory.items():
+        if level not in guest_levels:
+            content = key_file(level_ids[level], site_salt, nonce, [entries[item] for item in users.items()])
+            made[level] = (key_file_path(content), content)
+    guests = sorted({item for level in guest_levels for item in inventory.get(level, {}).items()})
+    content = key_file(GUESTS, site_salt, nonce, [entries[item] for item in guests])
+    made[GUESTS] = (key_file_path(content), content)
+    return made
+
+
+def key_file_path(content: bytes) -> str:
+    """Where a key file is published: named by its content, so that a browser caches it for
+    good and a change of keys (or of credentials) is a new name."""
+    return f"{KEY_FOLDER}/{hashlib.sha256(content).hexdigest()[:20]}.json"

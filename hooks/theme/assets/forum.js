@@ -1,12 +1,26 @@
 // The forum's behaviour once a reader has signed in: where the focus goes, signing out.
-// Keys of the pages a credential opens are kept by encryptcontent in sessionStorage
-// (this tab only, until it closes), under names starting with its prefix.
+// Keys of the pages a credential opens are kept by the forum's decryptor (forum-decrypt.js)
+// in sessionStorage (this tab only, until it closes), under names starting with its prefix;
+// with "stay signed in", also in localStorage (forum_remembered) until it expires.
 (function () {
   "use strict";
   const KEY_PREFIX = "encryptcontent_";
   const USER = "forum_user";  // the user name typed at sign-in: an id (ISO code, WIPO, a login)
+  const REMEMBERED = "forum_remembered";  // {until, user, keys}: never the password
   const AN_ID = /^[A-Za-z0-9-]{1,39}$/;
   let submitted = false;
+
+  // A page without encrypted content (the protocol, 404) in a new tab: the keys remembered on
+  // this device (forum-decrypt.js restores them on the others) say who is signed in.
+  function restoreRemembered() {
+    let saved = null;
+    try { saved = JSON.parse(localStorage.getItem(REMEMBERED) || "null"); } catch (error) { saved = null; }
+    if (!saved || !(saved.until > Date.now()) || !saved.keys) return;
+    Object.keys(saved.keys).forEach(function (id) {
+      if (!sessionStorage.getItem(id)) sessionStorage.setItem(id, saved.keys[id]);
+    });
+    if (saved.user && !sessionStorage.getItem(USER)) sessionStorage.setItem(USER, saved.user);
+  }
 
   function signedIn() {
     for (let i = 0; i < sessionStorage.length; i++) {
@@ -57,6 +71,7 @@
   }
 
   function signOut() {
+    localStorage.removeItem(REMEMBERED);  // this device forgets the keys too
     sessionStorage.removeItem(USER);
     const names = [];
     for (let i = 0; i < sessionStorage.length; i++) {
@@ -66,7 +81,7 @@
     window.location.reload();
   }
 
-  // encryptcontent calls this after it decrypted a page. When the reader has just signed
+  // The decryptor (forum-decrypt.js) calls this after it decrypted a page. When the reader has just signed
   // in, move the focus to the page's heading so that screen readers announce the content.
   window.theme_run_after_decryption = function () {
     showSignOut();
@@ -130,6 +145,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    restoreRemembered();
     notFoundInReadersLanguage();
     keepGuestsHere();
     showSignOut();
