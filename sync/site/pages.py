@@ -1,4 +1,5 @@
-"""The forum's pages, built from the content model: home, categories, topics, proposals.
+"""The forum's pages, built from the content model: home, categories, topics by week, topics,
+proposals.
 
 The MkDocs hook asks `Site` which pages exist (cheap: titles and addresses, for every
 language, so that the language switch can link a page to its translations) and renders
@@ -66,7 +67,7 @@ __all__ = [
 class SitePage:
     """One generated page in one language."""
 
-    kind: str  # home, category, topic, guest (a topic's copy for its guests), proposals, …
+    kind: str  # home, category, weeks, topic, guest (a topic's copy for its guests), proposals, …
     key: str  # the category's or topic's id; empty for home and proposals
     number: int  # page number of a paginated category listing, from 1
     language: str
