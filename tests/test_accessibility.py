@@ -27,6 +27,7 @@ AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
     "home": "",
     "category": "categories/training/",
+    "weeks": "weeks/",
     "topic": f"topics/{topic_slug('D_kwDOdemo0047')}/",
     "proposals": "proposals/",
     "statistics": "statistics/",

@@ -23,8 +23,9 @@ def test_forum_build_builds_the_site_and_says_how_many_pages(archive: Archive) -
     result = CliRunner().invoke(main, ["build", "--demo", "--project", str(archive.root)])
 
     assert result.exit_code == 0, result.output
-    # 3 languages x (home, 9 categories, 1 topic, proposals, statistics, invitations, search, protocol)
-    assert result.output.splitlines()[-1].startswith("Built 51 pages into ")  # with the moderator's view
+    # 3 languages x (home, 9 categories, topics by week, 1 topic, proposals, statistics, invitations,
+    # search, protocol)
+    assert result.output.splitlines()[-1].startswith("Built 54 pages into ")  # with the moderator's view
     assert (archive.root / "site" / "fr" / "index.html").is_file()
 
 

@@ -21,6 +21,7 @@ TOPIC = f"topics/{topic_slug('D_kwDOdemo0047')}/"
 PAGES = {
     "home": "",
     "category": "categories/training/",
+    "weeks": "weeks/",
     "topic": TOPIC,
     "proposals": "proposals/",
     "statistics": "statistics/",

@@ -152,6 +152,7 @@ def test_the_home_page_shows_this_weeks_topic_and_never_a_past_week_as_this_week
 PAGE_TYPES = {
     "home": "",
     "category": "categories/office-modernization/",
+    "weeks": "weeks/",
     "topic": topic_address(FLEXIBILITIES),
     "proposals": "proposals/",
     "statistics": "statistics/",

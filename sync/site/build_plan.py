@@ -98,6 +98,7 @@ def make_plan(config: Any, invitations: Sequence[Any]) -> BuildPlan:
         where,
         inputs.today,
         protection.moderator_pages,
+        int(settings.get("weeks_per_page", 20)),
     )
     pages = {page.src_uri: page for page in site.pages()}
     contact = moderator_contact(project, settings.get("contact"))

@@ -11,11 +11,12 @@ from sync.site.pages import Site, SitePage
 
 # Pages in the navigation: the rest (topics, later listing pages) are reached by links.
 _LISTED = ("home", "proposals", "statistics", "search", "invitations")
+_PAGINATED = ("category", "weeks")  # their first page only
 
 
 def in_navigation(page: SitePage) -> bool:
     """Whether a generated page is listed in the navigation."""
-    return page.kind in _LISTED or (page.kind == "category" and page.number == 1)
+    return page.kind in _LISTED or (page.kind in _PAGINATED and page.number == 1)
 
 
 def safe_title(title: str) -> Markup:
@@ -33,6 +34,7 @@ def navigation(site: Site, language: str) -> list[object]:
     ]
     return [
         {safe_title(t("home_title")): "index.md"},
+        {safe_title(t("weeks_title")): "weeks/index.md"},
         {safe_title(t("search")): "find/index.md"},
         {safe_title(t("categories")): categories},
         {safe_title(t("topic_proposals")): "proposals.md"},

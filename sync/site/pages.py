@@ -1,4 +1,5 @@
-"""The forum's pages, built from the content model: home, categories, topics, proposals.
+"""The forum's pages, built from the content model: home, categories, topics by week, topics,
+proposals.
 
 The MkDocs hook asks `Site` which pages exist (cheap: titles and addresses, for every
 language, so that the language switch can link a page to its translations) and renders
@@ -7,10 +8,9 @@ the HTML of a page only when MkDocs builds it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -18,20 +18,34 @@ from sync.i18n.interface import Interface
 from sync.model.dates import week_of
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site import posts
+from sync.site.category_page import category_html, category_page_count
 from sync.site.invitations import invitations_html
-from sync.site.posts import author, excerpt, filled, isolate, lang_attributes, post_article, shown
-from sync.site.posts import title_attributes, week_html
+from sync.site.listing import topic_link
+from sync.site.new_marks import SLOT, mark_all_read, new_words, newest_post, posts_attribute, topic_attribute
+from sync.site.posts import (
+    author,
+    excerpt,
+    excerpt_note,
+    filled,
+    isolate,
+    lang_attributes,
+    post_article,
+    shown,
+    title_attributes,
+    week_html,
+)
 from sync.site.search import search_html
 from sync.site.thread import guest_names, how_to_reply, thread_html
 from sync.site.urls import (
     TakingPart,
     category_url,
     guest_url,
-    outside_link,
     relative,
     topic_slug,
     topic_url,
+    weeks_url,
 )
+from sync.site.weeks import WEEKS_PER_PAGE, weeks_html, weeks_page_count
 
 if TYPE_CHECKING:
     from sync.model.register import Invitation
@@ -53,7 +67,7 @@ __all__ = [
 class SitePage:
     """One generated page in one language."""
 
-    kind: str  # home, category, topic, guest (a topic's copy for its guests), proposals, …
+    kind: str  # home, category, weeks, topic, guest (a topic's copy for its guests), proposals, …
     key: str  # the category's or topic's id; empty for home and proposals
     number: int  # page number of a paginated category listing, from 1
     language: str
@@ -67,13 +81,6 @@ class SitePage:
         if self.kind in ("topic", "guest", "proposals"):
             return f"{base}.{self.language}.md"
         return f"{base}/index.{self.language}.md" if base else f"index.{self.language}.md"
-
-
-def _cell(label: str, kind: str, html: str) -> str:
-    """A table cell, with the name of its column for the phone's card layout."""
-    attributes = f' class="{kind}"' if kind else ""
-    attributes += f' data-label="{escape(label)}"' if label else ""
-    return f"<td{attributes}>{html}</td>"
 
 
 _time = posts.time_html
@@ -92,6 +99,7 @@ class Site:
         taking_part: TakingPart | None = None,
         today: date | None = None,
         moderator_pages: bool = True,
+        weeks_per_page: int = WEEKS_PER_PAGE,
     ) -> None:
         self.forum = forum
         self.per_page = topics_per_page
@@ -103,6 +111,8 @@ class Site:
         # The build's day: which week is this week (the statistics' day, else today).
         self.today = today or stats_as_of or date.today()
         self.moderator_pages = moderator_pages  # built only when the moderator's credential opens them
+        self.weeks_per_page = weeks_per_page  # weeks listed on one page of the topics by week
+        self.newest = newest_post(forum)  # where a device's count of new posts starts (new_marks)
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -116,15 +126,20 @@ class Site:
         yield SitePage("home", "", 1, language, t("home_title"), "")
         for category in self.forum.categories.values():
             name = category.name(language, default)
-            for number in range(1, self._page_count(category.id) + 1):
-                title = (
-                    name
-                    if number == 1
-                    else f"{name} — {t('page_of', page=number, pages=self._page_count(category.id))}"
-                )
+            count = category_page_count(self.forum, category.id, self.per_page)
+            for number in range(1, count + 1):
+                title = name if number == 1 else f"{name} — {t('page_of', page=number, pages=count)}"
                 yield SitePage(
                     "category", category.id, number, language, title, category_url(category.id, number)
                 )
+        pages = weeks_page_count(self.forum, self.weeks_per_page)
+        for number in range(1, pages + 1):
+            title = (
+                t("weeks_title")
+                if number == 1
+                else f"{t('weeks_title')} — {t('page_of', page=number, pages=pages)}"
+            )
+            yield SitePage("weeks", "", number, language, title, weeks_url(number))
         for topic in self.forum.topics:
             url = topic_url(topic.id)
             yield SitePage("topic", topic.id, 1, language, topic.title_in(language), url)
@@ -143,7 +158,12 @@ class Site:
         if page.kind == "home":
             return self._home(page, t)
         if page.kind == "category":
-            return self._category(page, t)
+            number, per_page = page.number, self.per_page
+            return category_html(self.forum, page.url, page.title, page.key, number, per_page, t, self.newest)
+        if page.kind == "weeks":
+            return weeks_html(
+                self.forum, page.url, page.title, page.number, t, self.newest, self.weeks_per_page
+            )
         if page.kind in ("topic", "guest"):
             topic = self.forum.topic(page.key)
             assert topic is not None, page
@@ -170,6 +190,7 @@ class Site:
         parts = [
             f"<h1>{escape(t('home_title'))}</h1>",
             f'<p class="forum-intro">{escape(t("home_intro"))}</p>',
+            mark_all_read(t, self.newest),
         ]
         parts.append(self._this_week(page, t))
         parts.append(self._latest_replies(page, t))
@@ -191,7 +212,9 @@ class Site:
             return f'<section class="forum-week"><h2>{escape(t("topic_of_the_week"))}</h2>{empty}</section>'
         note = "" if current else f'<p class="forum-week__note">{escape(t("no_topic_this_week"))}</p>'
         card = self._topic_card(page, topic, t)
-        return f'<section class="{kind}"><h2>{escape(heading)}</h2>{note}{card}</section>'
+        link = f'<a href="{relative(page.url, weeks_url())}">{escape(t("weeks_link"))}</a>'
+        weeks = f'<p class="forum-weeks-link">{link}</p>'
+        return f'<section class="{kind}"><h2>{escape(heading)}</h2>{note}{card}{weeks}</section>'
 
     def _topic_card(self, page: SitePage, topic: Topic, t: Interface) -> str:
         text = shown(topic, t.language)
@@ -199,8 +222,9 @@ class Site:
         week, count = filled(t, "week", week=week_html(topic.week)), len(topic.replies)
         facts = " · ".join([week, isolate(escape(category)), escape(t("reply_count", count=count))])
         return (
-            f'<article class="forum-card"><h3>{self._topic_link(page, topic, t)}</h3>\n'
-            f'<p class="forum-card__facts">{facts}</p>\n'
+            f'<article class="forum-card"{topic_attribute(topic)}>'
+            f"<h3>{self._topic_link(page, topic, t)}{SLOT}</h3>\n"
+            f'<p class="forum-card__facts">{facts}</p>\n{excerpt_note(topic, text, t)}'
             f'<p class="forum-card__excerpt"{lang_attributes(text.language, t.language)}>'
             f"{excerpt(text.body)}</p></article>"
         )
@@ -212,8 +236,9 @@ class Site:
         for reply, topic in pairs[:LATEST_REPLIES]:
             text = shown(reply, t.language)
             items.append(
-                f"<li>{self._topic_link(page, topic, t, anchor=reply.id)}"
+                f"<li{posts_attribute([reply])}>{self._topic_link(page, topic, t, anchor=reply.id)}{SLOT}"
                 f' <span class="forum-latest__meta">{self._who(reply, t)} · {_time(reply.date, t)}</span>'
+                f"{excerpt_note(reply, text, t)}"
                 f"<p{lang_attributes(text.language, t.language)}>{excerpt(text.body)}</p></li>"
             )
         body = (
@@ -252,63 +277,6 @@ class Site:
         heading = f'<a href="{link}">{escape(t("topic_proposals"))}</a>'
         return f'<section class="forum-proposals"><h2>{heading}</h2>{body}</section>'
 
-    # Categories ---------------------------------------------------------------------------
-
-    def _page_count(self, category_id: str) -> int:
-        count = len(self.forum.topics_in(category_id))
-        return max(1, -(-count // self.per_page))
-
-    def _category(self, page: SitePage, t: Interface) -> str:
-        category = self.forum.categories[page.key]
-        default = self.forum.default_language
-        topics = self.forum.topics_in(category.id)
-        shown_topics = topics[(page.number - 1) * self.per_page : page.number * self.per_page]
-        parts = [f"<h1>{escape(page.title)}</h1>"]
-        if description := category.description(t.language, default):
-            parts.append(f'<p class="forum-description" dir="auto">{escape(description)}</p>')
-        if not topics:
-            parts.append(f"<p>{escape(t('category_empty'))}</p>")
-            return "\n".join(parts)
-        headers = ["topic", "week_column", "replies", "languages", "member_states", "last_activity"]
-        head = "".join(f'<th scope="col">{escape(t(h))}</th>' for h in headers)
-        rows = [self._topic_row(page, topic, t) for topic in shown_topics]
-        table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
-        parts.append(f'<table class="forum-table forum-topics">{table}</table>')
-        parts.append(self._pagination(page, t))
-        return "\n".join(parts)
-
-    def _topic_row(self, page: SitePage, topic: Topic, t: Interface) -> str:
-        posts = [topic, *topic.replies]
-        languages = sorted({post.language for post in posts}, key=self.forum.languages.index)
-        states = sorted({t.member_state(p.member_state) for p in posts if p.member_state})
-        # Each cell names its column, shown before it when the table becomes cards on a phone.
-        cells = [
-            ("", "forum-topics__title", self._topic_link(page, topic, t)),
-            ("week_column", "forum-topics__week", week_html(topic.week)),
-            ("replies", "forum-number", escape(t.number(len(topic.replies)))),
-            ("languages", "", escape(t.listing([t.language_name(code) for code in languages]))),
-            ("member_states", "", escape(t.listing(states)) or "—"),
-            ("last_activity", "forum-topics__date", _time(topic.last_activity(), t)),
-        ]
-        return (
-            "<tr>"
-            + "".join(_cell(t(label) if label else "", kind, html) for label, kind, html in cells)
-            + "</tr>"
-        )
-
-    def _pagination(self, page: SitePage, t: Interface) -> str:
-        pages = self._page_count(page.key)
-        if pages == 1:
-            return ""
-        links = [f"<span>{escape(t('page_of', page=page.number, pages=pages))}</span>"]
-        if page.number > 1:
-            newer = relative(page.url, category_url(page.key, page.number - 1))
-            links.insert(0, f'<a href="{newer}" rel="prev">{escape(t("newer_topics"))}</a>')
-        if page.number < pages:
-            older = relative(page.url, category_url(page.key, page.number + 1))
-            links.append(f'<a href="{older}" rel="next">{escape(t("older_topics"))}</a>')
-        return f'<nav class="forum-pagination" aria-label="{escape(t("pagination"))}">{" ".join(links)}</nav>'
-
     # Topics -------------------------------------------------------------------------------
 
     def _topic(self, page: SitePage, topic: Topic, t: Interface) -> str:
@@ -328,6 +296,7 @@ class Site:
         parts = [
             f"<h1{title_attributes(topic, t)}>{escape(page.title)}</h1>",
             f'<p class="forum-topic__facts">{" · ".join(facts)}</p>',
+            new_words(t, topic=topic),
             post_article(self.forum, topic, t, "forum-post--opening", reply_link=not guest),
             f'<section class="forum-replies" aria-labelledby="forum-replies-heading">'
             f'<h2 id="forum-replies-heading">{escape(t("replies_heading", count=len(topic.replies)))}</h2>',
@@ -385,9 +354,7 @@ class Site:
 
     def _topic_link(self, page: SitePage, topic: Topic, t: Interface, anchor: str | None = None) -> str:
         """A link to a topic (or to one of its posts) titled in the reader's language."""
-        href = relative(page.url, topic_url(topic.id))
-        href += f"#post-{escape(anchor)}" if anchor else ""
-        return f'<a href="{href}"{title_attributes(topic, t)}>{escape(topic.title_in(t.language))}</a>'
+        return topic_link(page.url, topic, t, anchor)
 
     def _category_name(self, category_id: str, t: Interface) -> str:
         return self.forum.categories[category_id].name(t.language, self.forum.default_language)

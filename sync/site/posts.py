@@ -135,12 +135,12 @@ def author_line(forum: Forum, post: Post, t: Interface) -> str:
     return f'<span class="forum-post__role">{isolate(escape(who.role))}</span> {name}' if who.role else name
 
 
-def post_notes(post: Post, text: Shown, t: Interface) -> str:
+def post_notes(post: Post, text: Shown, t: Interface, element: str = "p") -> str:
     """The translated notes about a post's language: pending, translated by, outdated."""
     name = t.language_name(post.language)
     if text.pending:
         note = escape(t("translation_pending", language=name))
-        return f'<p class="forum-post__note forum-post__note--pending">{note}</p>'
+        return f'<{element} class="forum-post__note forum-post__note--pending">{note}</{element}>'
     if text.translation is None:
         return ""
     translator = isolate(escape(text.translation.translator))
@@ -150,7 +150,14 @@ def post_notes(post: Post, text: Shown, t: Interface) -> str:
         notes = [_full_stop(notes[0], t.language), escape(t("translation_outdated"))]
         notes.append(escape(t("original_shown_first")))
         classes += " forum-post__note--outdated"
-    return f'<p class="{classes}">{t.sentences(*notes)}</p>'
+    return f'<{element} class="{classes}">{t.sentences(*notes)}</{element}>'
+
+
+def excerpt_note(post: Post, text: Shown, t: Interface) -> str:
+    """An excerpt's notes in a listing, as on the topic page (a line of its own, styled as
+    a block: the excerpt stays the item's paragraph)."""
+    note = post_notes(post, text, t, "span")
+    return note.replace('class="forum-post__note', 'class="forum-excerpt__note forum-post__note', 1)
 
 
 def _full_stop(sentence: str, language: str) -> str:

@@ -35,6 +35,11 @@ def category_url(category_id: str, number: int = 1) -> str:
     return f"categories/{category_id}/" + (f"page/{number}/" if number > 1 else "")
 
 
+def weeks_url(number: int = 1) -> str:
+    """Address of the topics by week, or of its later pages."""
+    return "weeks/" + (f"page/{number}/" if number > 1 else "")
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link between two pages of the same language (language-neutral URLs such as
     `topics/ab12/`), which therefore works under every language prefix."""
