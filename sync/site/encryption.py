@@ -53,7 +53,7 @@ from sync.model.files import write_atomically
 from sync.site import signin
 from sync.site.key_files_gate import EntryKey
 from sync.site.page_parts import encrypt_elements
-from sync.site.search_index import Bundles, encrypt_search_index, read_parts
+from sync.site.search_index import Bundles, encrypt_bytes, encrypt_search_index, read_parts
 
 NAME = "forum/encryptcontent"
 # How long content keys are kept while the credentials stay the same: a key copied out of a
@@ -171,7 +171,7 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def __encrypt_text__(self, text: str, key: bytes) -> tuple[str, str]:
         """A page's content or part, compressed, then encrypted: HTML shrinks to a sixth, and
         ciphertext does not compress (the browser inflates it with DecompressionStream)."""
-        return tuple(_encrypt_bytes(zlib.compress(text.encode("utf-8"), 6), key).split(";"))  # type: ignore[return-value]
+        return tuple(encrypt_bytes(zlib.compress(text.encode("utf-8"), 6), key).split(";"))  # type: ignore[return-value]
 
     def on_page_context(self, context: Any, page: Any, config: Any, **kwargs: Any) -> Any:
         self.setup["page_context"] = (context.get("i18n_page_locale"), config)
