@@ -26,13 +26,17 @@ def check_docs_folder(pages: Path, languages: Sequence[str]) -> list[Path]:
     found = []
     for path in sorted(pages.rglob("*")):
         if path.is_symlink():
-            raise ContentError(path, None, "a symbolic link; content/pages/ publishes files as they are, so none")
+            raise ContentError(
+                path, None, "a symbolic link; content/pages/ publishes files as they are, so none"
+            )
         if path.is_dir():
             raise ContentError(path, None, "a folder; content/pages/ holds only protocol.<language>.md")
         match = _PROTOCOL.fullmatch(path.name)
         if path.parent != pages or match is None or match[1] not in known:
             expected = ", ".join(f"protocol.{language}.md" for language in sorted(known))
-            raise ContentError(path, None, f"not a file the forum publishes; content/pages/ holds only {expected}")
+            raise ContentError(
+                path, None, f"not a file the forum publishes; content/pages/ holds only {expected}"
+            )
         found.append(path)
     return found
 

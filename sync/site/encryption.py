@@ -27,24 +27,18 @@ These are the changes we would propose upstream; until then they live here.
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import json
 import logging
-import re
 import zlib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
-from Crypto.Cipher import AES
-from Crypto.Random import get_random_bytes
-from Crypto.Util.Padding import pad
 from encryptcontent import plugin as upstream
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -129,7 +123,9 @@ class ForumEncryption(upstream.encryptContentPlugin):
         every entry is padded to (so that no entry's size tells whose it is)."""
         levels = self.setup["level_keys"]
         self.setup["guest_levels"] = frozenset(guest_pages)
-        self.setup["guest_pages"] = {levels[level]["id"]: page for level, page in guest_pages.items() if level in levels}
+        self.setup["guest_pages"] = {
+            levels[level]["id"]: page for level, page in guest_pages.items() if level in levels
+        }
         self.setup["derived"] = {}
         self.setup.pop("key_files", None)
         lengths = [
@@ -160,7 +156,9 @@ class ForumEncryption(upstream.encryptContentPlugin):
                 self.setup[name] = bits  # upstream's names: the build warns about weak passwords
         keys = self.setup["keystore"][index]
         self.setup["derived"][index] = key
-        entry = signin.encrypt_entry(keys, key, self.entry_nonce, self.setup["entry_length"], self._page_of(keys))
+        entry = signin.encrypt_entry(
+            keys, key, self.entry_nonce, self.setup["entry_length"], self._page_of(keys)
+        )
         return tuple(entry.split(";"))
 
     def _page_of(self, keys: Mapping[str, str]) -> str | None:
@@ -177,7 +175,9 @@ class ForumEncryption(upstream.encryptContentPlugin):
         self.setup["page_context"] = (context.get("i18n_page_locale"), config)
         return super().on_page_context(context, page, config, **kwargs)
 
-    def __encrypt_content__(self, content: str, base_path: str, encryptcontent_path: str, encryptcontent: Any) -> str:
+    def __encrypt_content__(
+        self, content: str, base_path: str, encryptcontent_path: str, encryptcontent: Any
+    ) -> str:
         """The sign-in form and the page's encrypted content, naming the key file of its level
         (the entries are no longer in the page: sync.site.signin)."""
         if encryptcontent.get("type") != "level":
@@ -237,7 +237,11 @@ class ForumEncryption(upstream.encryptContentPlugin):
         whether it is a guest's."""
         guest_ids = set(self.setup["guest_pages"])
         return tuple(
-            EntryKey(key, frozenset(self.setup["keystore"][index]), bool(guest_ids & set(self.setup["keystore"][index])))
+            EntryKey(
+                key,
+                frozenset(self.setup["keystore"][index]),
+                bool(guest_ids & set(self.setup["keystore"][index])),
+            )
             for index, key in self.setup["derived"].items()
         )
 

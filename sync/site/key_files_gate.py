@@ -114,12 +114,19 @@ class KeyFiles:
 
         key_id = data.get("encryptcontent_id")
         self.references.append(
-            (relative, key_id if isinstance(key_id, str) else "", resolved("forum_keys"), resolved("forum_guests"))
+            (
+                relative,
+                key_id if isinstance(key_id, str) else "",
+                resolved("forum_keys"),
+                resolved("forum_guests"),
+            )
         )
 
     def check_pages(self) -> None:
         """Every protected page names its level's key file and the guests' one."""
-        guest_ids = {key_id for credential in self.credentials if credential.guest for key_id in credential.opens}
+        guest_ids = {
+            key_id for credential in self.credentials if credential.guest for key_id in credential.opens
+        }
         for page, key_id, own, guests in self.references:
             level = self.levels.get(own)
             if level is None:

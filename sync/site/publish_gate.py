@@ -59,7 +59,7 @@ _HIDDEN = re.compile(r"display:none !important[^>]*>([^<]*)<")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # Not a word or plain punctuation: what Markdown may change (* _ ` [ ] < > & # | ~ ! …).
-_NOT_PLAIN = re.compile(r"[^\w ,.;:?'’()-]|_")
+_NOT_PLAIN = re.compile("[^\\w ,.;:?'\u2019()-]|_")
 _WORD = re.compile(r"\w+")
 # Texts shorter than this are too common to mean a leak (a name such as "Li" is in "Link").
 SHORTEST_SECRET = 6
@@ -313,7 +313,11 @@ def _cut(text: str, opening: str, closing: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def _line_pieces(line: str) -> tuple[str, ...]:
     without = _CIPHERTEXT.sub(" ", line) if ";" in line else line
-    marked = _SPACE.sub(" ", html_module.unescape(without)).strip() if "&" in without else " ".join(without.split())
+    marked = (
+        _SPACE.sub(" ", html_module.unescape(without)).strip()
+        if "&" in without
+        else " ".join(without.split())
+    )
     if not marked:
         return ()
     plain = plain_text(without)
@@ -370,7 +374,7 @@ def _snippets(body: str) -> list[str]:
     if not lines:
         return []
     found = []
-    for part in {lines[0][:_SNIPPET * 2], lines[-1][-_SNIPPET * 2 :]}:
-        run = " ".join(max(_NOT_PLAIN.split(part), key=len).split()).strip(" ,.;:?'’()-")
+    for part in {lines[0][: _SNIPPET * 2], lines[-1][-_SNIPPET * 2 :]}:
+        run = " ".join(max(_NOT_PLAIN.split(part), key=len).split()).strip(" ,.;:?'\u2019()-")
         found.append(run if len(run) <= _SNIPPET else run[:_SNIPPET].rsplit(" ", 1)[0])
     return found

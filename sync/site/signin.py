@@ -57,7 +57,7 @@ def entry_id(key: bytes, nonce: str) -> str:
 
 
 def encrypt_entry(keys: dict[str, str], key: bytes, nonce: str, length: int, page: str | None = None) -> str:
-    """"iv;ciphertext;id": {"keys": the content keys, "page": a guest's own page}, padded with
+    """ "iv;ciphertext;id": {"keys": the content keys, "page": a guest's own page}, padded with
     spaces to `length` so that every entry has the same size, encrypted with AES-256-CBC under
     the derived key. The IV is an HMAC of what is encrypted: the same keys give the same entry,
     so a key file stays byte for byte the same while the content keys are kept (pages copied
