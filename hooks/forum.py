@@ -27,6 +27,7 @@ from sync.site.incremental import carry
 from sync.site.navigation import navigation
 from sync.site.protection import signin_translations
 from sync.site.search import search_sections
+from sync.site.theme_cache import remember_compiled_templates
 
 
 def _language(config: MkDocsConfig) -> str:
@@ -51,6 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         plan = build_plan.make_plan(config, invitations)
     except (ContentError, CredentialError) as error:
         raise PluginError(str(error)) from None
+    remember_compiled_templates(config.theme)  # once per process, not per language and build
     encryption = config.plugins[ENCRYPTION].config
     encryption["password_inventory"] = plan.protection.inventory
     encryption["cache_file"] = str(plan.protection.cache_file)
@@ -118,14 +120,19 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     """The forum page's HTML, rendered from the content model in the page's language."""
     plan = build_plan.plan_of(config)
     site_page = plan.pages.get(page.file.src_uri)
-    return html if site_page is None else plan.site.html(site_page)
+    if site_page is None:
+        return html
+    if page.file.src_uri in (plan.carried or ()):
+        return ""  # copied from the last build: rendered to nothing (build_plan.CARRIED_TEMPLATE)
+    return build_plan.page_html(plan, site_page)
 
 
 @event_priority(10)  # before the search plugin (0), which would parse the page's HTML again
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
     """Index a forum page for search from the HTML we rendered, the same sections Material's
     search would find (sync.site.search.search_sections), and tell Material to skip it."""
-    if page.file.src_uri not in build_plan.plan_of(config).pages:
+    plan = build_plan.plan_of(config)
+    if page.file.src_uri not in plan.pages or page.file.src_uri in (plan.carried or ()):
         return context
     index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
     for section in search_sections(page.content or ""):
