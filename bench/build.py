@@ -149,9 +149,7 @@ def live_reload(saves: int) -> tuple[list[float], list[float]]:
         url = f"http://127.0.0.1:{port}/topics/{topic_slug(topic_id)}/"
         command = [sys.executable, "-m", "sync.cli", "serve", "--demo", "--port", str(port)]
         log = (folder / "serve.log").open("w")  # what the server said, for a failure's message
-        server = subprocess.Popen(
-            [*command, "--project", str(folder)], stdout=subprocess.DEVNULL, stderr=log
-        )
+        server = subprocess.Popen([*command, "--project", str(folder)], stdout=subprocess.DEVNULL, stderr=log)
         try:
             deadline = time.monotonic() + 300
             while not (html := _page(url)) and time.monotonic() < deadline:
@@ -260,10 +258,7 @@ def build_figures(sizes: list[int], replies: int) -> None:
             f"peak {rebuild.peak_mb:.0f} MB (target at 520 topics: at most {REBUILD_TARGET} s: {verdict})"
         )
         pages = [p.stat().st_size for p in (folder / "site" / "topics").rglob("index.html")]
-        print(
-            f"topic page with {replies} replies, 213 credentials: "
-            f"{max(pages) / 1024:.0f} KB at most"
-        )
+        print(f"topic page with {replies} replies, 213 credentials: {max(pages) / 1024:.0f} KB at most")
 
 
 if __name__ == "__main__":

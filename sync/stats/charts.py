@@ -80,7 +80,13 @@ def bar_chart(
 
 
 def _bar_chart(
-    name: str, labels: list[str], values: list[float], axis: str, alternative: str, t: Interface, percent: bool
+    name: str,
+    labels: list[str],
+    values: list[float],
+    axis: str,
+    alternative: str,
+    t: Interface,
+    percent: bool,
 ) -> str:
     def draw(figure: Figure) -> None:
         ax = figure.add_subplot()
