@@ -144,6 +144,15 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     return context
 
 
+@event_priority(-100)  # after encryptcontent (0) encrypted the page: its HTML is written
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Let go of a forum page's HTML once the page is written: static-i18n builds the other
+    languages while the first one's pages are still held, and nothing reads it again."""
+    if page.file.src_uri in build_plan.plan_of(config).pages:
+        page.content = None
+    return output
+
+
 @event_priority(-50)  # before the forum's encryptcontent (-200) writes the search index
 def on_post_build(config: MkDocsConfig) -> None:
     """Copy this language's pages of unchanged topics from the previous site, with their
