@@ -180,11 +180,11 @@ def _saved(path: Path, text: str, url: str, keys: dict[str, str], expected: str,
     """Save a file as an editor does, once the server is idle, and time until the page shows
     `expected`."""
     quiet = time.monotonic()
-    while time.monotonic() - quiet < 2.0:  # the server said nothing for 2 s: done building
-        size = log.stat().st_size
-        time.sleep(0.25)
-        if log.stat().st_size != size:
+    while time.monotonic() - quiet < 1.0:  # the server said it built everything, 1 s ago
+        said = log.read_text(encoding="utf-8").strip().splitlines()
+        if not said or not said[-1].startswith("Built") or said[-1].endswith("follow"):
             quiet = time.monotonic()
+        time.sleep(0.1)
     started = time.perf_counter()
     path.write_text(text, encoding="utf-8")
     while not _shown(url, keys, expected):

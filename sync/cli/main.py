@@ -95,7 +95,8 @@ def serve(project_dir: Path | None, port: int, demo: bool) -> None:
 
     def built(report: BuildReport) -> None:
         copied = f", {report.copied} copied" if report.copied else ""
-        click.echo(f"Built {report.pages} pages{copied} in {report.seconds:.1f} s", err=True)
+        later = "; the statistics follow" if report.later else ""
+        click.echo(f"Built {report.pages} pages{copied} in {report.seconds:.1f} s{later}", err=True)
 
     with one_line():
         serve_site(project, "127.0.0.1", port, demo=demo, built=built)

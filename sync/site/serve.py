@@ -98,6 +98,11 @@ class ForumServer(LiveReloadServer):
         self._watched_paths[path] = 1
         self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
+    def changed_again(self, seconds: float) -> bool:
+        """Whether a file changed since the last rebuild started, waiting up to `seconds`."""
+        with self._rebuild_cond:
+            return self._rebuild_cond.wait_for(lambda: self._want_rebuild, timeout=seconds)
+
     def show_now(self, again: bool = False) -> None:
         """Serve the site as now built and tell the browsers to reload: the build started by
         the last change (else, `again`, a newer one)."""
@@ -152,6 +157,8 @@ def serve_site(
         if first is None or not first.later:
             return
         server.show_now()  # the edit, in the browser
+        if server.changed_again(0.3):  # the moderator saves again: the statistics after that
+            return
         second = build(frozenset())
         if second is not None and second.copied < first.copied:  # the statistics changed
             server.show_now(again=True)
