@@ -216,6 +216,19 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
     for path, fingerprint in fingerprints.items():
         if fingerprint is None and path not in rebuild.carried:  # left for later, but not there
             rebuild.pages[path] = _fingerprint(plan, pages[path], topics)
+    # A page MkDocs is not given in one language while it is in another would be made by
+    # static-i18n from the other's (its fallback): out of the navigation, a page's languages
+    # are copied all or none.
+    by_url: dict[str, list[str]] = {}
+    for path, page in pages.items():
+        by_url.setdefault(page.url, []).append(path)
+    partly = {
+        path
+        for paths in by_url.values()
+        if not in_navigation(pages[paths[0]]) and not all(path in rebuild.carried for path in paths)
+        for path in paths
+    }
+    rebuild.carried -= partly
     plan.carried = frozenset(pages[path].src_uri for path in rebuild.carried)
     return plan.carried
 
