@@ -179,8 +179,8 @@ def live_reload(saves: int) -> tuple[list[float], list[float]]:
 def _saved(path: Path, text: str, url: str, keys: dict[str, str], expected: str, log: Path) -> float:
     """Save a file as an editor does, once the server is idle, and time until the page shows
     `expected`."""
-    quiet = time.monotonic()
-    while time.monotonic() - quiet < 1.0:  # the server said it built everything, 1 s ago
+    quiet = waited = time.monotonic()
+    while time.monotonic() - quiet < 1.0 and time.monotonic() - waited < 300:  # built it all, 1 s ago
         said = log.read_text(encoding="utf-8").strip().splitlines()
         if not said or not said[-1].startswith("Built") or said[-1].endswith("follow"):
             quiet = time.monotonic()

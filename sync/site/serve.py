@@ -148,6 +148,9 @@ def serve_site(
         except ForumError as error:  # the last good site stays served
             log.error(f"Rebuild failed: {error}")
             return None
+        except Exception:  # a bug, not the moderator's file: said in full, the site still served
+            log.exception("Rebuild failed")
+            return None
         if built:
             built(report)
         return report
