@@ -252,7 +252,8 @@ def build_figures(sizes: list[int], replies: int) -> None:
         add_reply(folder)
         rebuild = forum_build(folder, folder.with_name(folder.name + ".credentials.yml"), full=False)
         share = rebuild.seconds / results[largest][0].seconds
-        verdict = "met" if rebuild.seconds <= REBUILD_TARGET or largest != 520 else "NOT met"
+        verdict = "met" if rebuild.seconds <= REBUILD_TARGET else "NOT met"
+        verdict = verdict if largest == 520 else "measured at 520 only"
         print(
             f"rebuild after one new reply: {rebuild.seconds:.1f} s = {share:.2f} of a full build, "
             f"peak {rebuild.peak_mb:.0f} MB (target at 520 topics: at most {REBUILD_TARGET} s: {verdict})"
