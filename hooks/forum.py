@@ -27,6 +27,7 @@ from sync.site.incremental import carry
 from sync.site.navigation import navigation
 from sync.site.protection import signin_translations
 from sync.site.search import post_entries
+from sync.site.theme_cache import remember_compiled_templates
 
 
 def _language(config: MkDocsConfig) -> str:
@@ -51,6 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         plan = build_plan.make_plan(config, invitations)
     except (ContentError, CredentialError) as error:
         raise PluginError(str(error)) from None
+    remember_compiled_templates(config.theme)  # once per process, not per language and build
     encryption = config.plugins[ENCRYPTION].config
     encryption["password_inventory"] = plan.protection.inventory
     encryption["cache_file"] = str(plan.protection.cache_file)
@@ -119,7 +121,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     """The forum page's HTML, rendered from the content model in the page's language."""
     plan = build_plan.plan_of(config)
     site_page = plan.pages.get(page.file.src_uri)
-    return html if site_page is None else plan.site.html(site_page)
+    if site_page is None:
+        return html
+    if page.file.src_uri in (plan.carried or ()):
+        return ""  # copied from the last build: rendered to nothing (build_plan.CARRIED_TEMPLATE)
+    return build_plan.page_html(plan, site_page)
 
 
 @event_priority(10)  # before the search plugin (0), which would parse the page's HTML again
@@ -131,11 +137,21 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     if site_page is None:
         return context
     topic = plan.forum.topic(site_page.key) if site_page.kind in ("topic", "guest") else None
-    if topic is not None:
+    # A page copied from the last build has its encrypted entries copied with it (carry).
+    if topic is not None and page.file.src_uri not in (plan.carried or ()):
         index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
         index.entries += post_entries(plan.forum, topic, page.url, Interface(site_page.language))
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     return context
+
+
+@event_priority(-100)  # after encryptcontent (0) encrypted the page: its HTML is written
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Let go of a forum page's HTML once the page is written: static-i18n builds the other
+    languages while the first one's pages are still held, and nothing reads it again."""
+    if page.file.src_uri in build_plan.plan_of(config).pages:
+        page.content = None
+    return output
 
 
 @event_priority(-50)  # before the forum's encryptcontent (-200) writes the search index

@@ -202,7 +202,9 @@ def test_a_full_build_copies_nothing_and_says_how_many_pages_a_rebuild_copied(fo
     assert all(pages(site)[p] != before[p] for t in ("D_1", "D_2", "D_3") for p in topic_pages(t))
 
     add_reply(forum, "D_2")
-    assert build_site(forum.project).copied == 6, "two topics in three languages"
+    # 51 pages: rebuilt are D_2's, its category's listing, the home page (latest replies), the
+    # statistics, and the protocol (MkDocs' own page, never copied), in three languages.
+    assert build_site(forum.project).copied == 51 - 5 * 3
 
 
 def test_a_change_to_code_outside_the_site_room_rebuilds_every_page(
@@ -217,9 +219,94 @@ def test_a_change_to_code_outside_the_site_room_rebuilds_every_page(
     shutil.copytree(project_root / "sync", copy / "sync", ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(incremental, "_CODE", copy / incremental._CODE.relative_to(project_root))
     build_site(forum.project)
-    assert build_site(forum.project).copied == 9, "unchanged: three topics in three languages copied"
+    assert build_site(forum.project).copied == 48, "unchanged: every page but the protocol copied"
 
     domain = copy / "sync" / "model" / "domain.py"
     domain.write_bytes(domain.read_bytes() + b"\n# one more line\n")
 
     assert build_site(forum.project).copied == 0
+
+
+# Every page, not only topics' (issue 16): what comes out the same is copied ------------------
+
+
+def category_pages(category: str) -> list[str]:
+    return [f"{prefix}categories/{category}/index.html" for prefix in ("", "fr/", "es/")]
+
+
+def test_a_changed_title_is_rebuilt_in_the_listings_that_show_it_and_nowhere_else(forum: Archive) -> None:
+    forum.topic("D_4", "Customs border measures", "2026-W44", 28, category="respect-for-ip")
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+    topic = next((forum.content / "topics").glob("*-d_2")) / "topic.md"
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace("Trademark search", "Trademark search at the office")
+    )
+
+    build_site(forum.project)
+
+    after = pages(site)
+    reader = BuiltSite(site, "BR", STRONG["BR"])
+    for prefix in ("", "fr/", "es/"):
+        assert "Trademark search at the office" in reader.text(f"{prefix}categories/training/")
+        assert "Trademark search at the office" in reader.text(f"{prefix}topics/{topic_slug('D_2')}/")
+    for path in (
+        topic_pages("D_1") + topic_pages("D_3") + topic_pages("D_4") + category_pages("respect-for-ip")
+    ):
+        assert after[path] == before[path], f"{path} shows nothing that changed: copied, not built again"
+    assert all(after[path] != before[path] for path in category_pages("training"))
+
+
+def test_a_new_topic_is_on_the_home_page_and_in_its_category_and_the_others_are_copied(
+    forum: Archive,
+) -> None:
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+
+    forum.topic("D_5", "Plant variety protection", "2026-W45", 35, category="respect-for-ip")
+    build_site(forum.project)
+
+    after = pages(site)
+    reader = BuiltSite(site, "BR", STRONG["BR"])
+    for prefix in ("", "fr/", "es/"):
+        assert "Plant variety protection" in reader.text(prefix)
+        assert "Plant variety protection" in reader.text(f"{prefix}categories/respect-for-ip/")
+        assert "Opening post." in reader.text(f"{prefix}topics/{topic_slug('D_5')}/")
+    for path in topic_pages("D_1") + topic_pages("D_2") + topic_pages("D_3") + category_pages("training"):
+        assert after[path] == before[path], path
+
+
+def test_a_deleted_reply_is_gone_from_its_topic_page_and_the_home_page(forum: Archive) -> None:
+    site = build_site(forum.project).site_dir
+    reader = BuiltSite(site, "BR", STRONG["BR"])
+    assert "Brazil's view on patent offices." in reader.text("")
+
+    (next((forum.content / "topics").glob("*-d_1")) / "DC_1.md").unlink()
+    build_site(forum.project)
+
+    for prefix in ("", "fr/", "es/"):
+        assert "Brazil's view on patent offices." not in reader.text(f"{prefix}topics/{topic_slug('D_1')}/")
+        assert "Brazil's view on patent offices." not in reader.text(prefix)
+        assert "Brazil's view on trademark search." in reader.text(f"{prefix}topics/{topic_slug('D_2')}/")
+
+
+def test_statistics_left_for_later_are_copied_as_they_were_then_built_by_the_next_build(
+    forum: Archive,
+) -> None:
+    """`forum serve` shows an edit at once and the statistics a moment later."""
+    statistics = [f"{prefix}statistics/index.html" for prefix in ("", "fr/", "es/")]
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+
+    add_reply(forum, "D_2")
+    first = build_site(forum.project, later=frozenset({"statistics", "moderator"}))
+
+    assert NEW_REPLY in BuiltSite(site, "BR", STRONG["BR"]).text(f"topics/{topic_slug('D_2')}/")
+    assert first.later == 3, "the statistics in three languages (no WIPO credential: no moderator's view)"
+    assert all(pages(site)[path] == before[path] for path in statistics)
+
+    second = build_site(forum.project)
+
+    assert second.later == 0
+    assert all(pages(site)[path] != before[path] for path in statistics), "the new reply counted"
+    assert build_site(forum.project).copied == 48, "then nothing left to build but the protocol"

@@ -27,7 +27,7 @@ from sync.model.credentials import (
     save_credentials,
 )
 from sync.model.roster import load_roster
-from sync.site.build import build_site, serve_site, show_mkdocs_log
+from sync.site.build import BuildReport, build_site, show_mkdocs_log
 from sync.site.pages import guest_url
 from sync.site.protection import demo_password
 
@@ -82,13 +82,24 @@ def build(project_dir: Path | None, site_dir: Path | None, verbose: bool, full: 
 @click.option("--port", type=int, default=8000, show_default=True, help="Port on 127.0.0.1.")
 @demo_option
 def serve(project_dir: Path | None, port: int, demo: bool) -> None:
-    """Serve the forum on 127.0.0.1 and rebuild it when content/ changes."""
+    """Serve the forum on 127.0.0.1 and rebuild it when content/ changes.
+
+    Each rebuild builds only the pages that changed and passes the publish gate, as
+    `forum build` does; a rebuild that fails says why and the last good site stays served."""
+    from sync.site.serve import serve_site  # the server's packages: only for this command
+
     project = _project(project_dir)
-    show_mkdocs_log(verbose=True)
+    show_mkdocs_log(verbose=False)
     _warn_demo(demo)
     click.echo(f"Serving the forum at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+
+    def built(report: BuildReport) -> None:
+        copied = f", {report.copied} copied" if report.copied else ""
+        later = "; the statistics follow" if report.later else ""
+        click.echo(f"Built {report.pages} pages{copied} in {report.seconds:.1f} s{later}", err=True)
+
     with one_line():
-        serve_site(project, f"127.0.0.1:{port}", demo=demo)
+        serve_site(project, "127.0.0.1", port, demo=demo, built=built)
 
 
 STATS_AS_OF = "FORUM_STATS_AS_OF"  # build the statistics page as of that day (default: today)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from sync.model.errors import ForumError
@@ -75,8 +76,16 @@ class Roster:
 
     def person(self, login: str) -> Person | None:
         """The roster entry of a GitHub login (case-insensitive, as GitHub logins are)."""
-        wanted = login.lower()
-        return next((p for p in self.people() if p.login.lower() == wanted), None)
+        return self._by_login.get(login.lower())
+
+    @cached_property
+    def _by_login(self) -> dict[str, Person]:
+        """Everyone by login in lower case, the first entry of a login kept (as `people()`
+        lists them): a build asks for every post's author, and the roster has hundreds."""
+        found: dict[str, Person] = {}
+        for person in self.people():
+            found.setdefault(person.login.lower(), person)
+        return found
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ class BuildReport:
     site_dir: Path
     pages: int
     seconds: float
-    copied: int = 0  # pages of unchanged topics copied from the previous site
+    copied: int = 0  # pages copied from the previous site, unchanged
+    later: int = 0  # of them, pages copied as they were that the next build makes afresh
     warnings: list[str] = field(default_factory=list)  # for the moderator, in one line each
 
 
@@ -84,11 +85,14 @@ def build_site(
     full: bool = False,
     stats_as_of: date | None = None,
     today: date | None = None,
+    later: frozenset[str] = frozenset(),
 ) -> BuildReport:
     """Build the site into `site_dir` (default: site/), replacing it only once the publish
     gate passed every file; pages of unchanged topics are copied from the site replaced,
     unless `full`. The statistics count up to `stats_as_of` (default: today); the home page's
-    topic of the week is that of `today`'s week (default: `stats_as_of`, else today)."""
+    topic of the week is that of `today`'s week (default: `stats_as_of`, else today). Pages
+    of the kinds `later` (`forum serve`'s statistics) are copied as the last build made them,
+    when it made them, and left for the next build."""
     target = (site_dir or project.root / "site").resolve()
     started = time.perf_counter()
     forum = check_before_build(project, demo)
@@ -99,7 +103,7 @@ def build_site(
         # Pages of unchanged topics may be copied from the site this build replaces.
         # The archive just read serves every language (not walked again for each).
         rebuild = incremental.Rebuild(target, staging, forum, full)
-        config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today)
+        config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
         mkdocs_build(config)
         check_site(staging, _gate_inputs(config, project))
     except (Abort, PluginError, ConfigurationError, PublishError) as error:
@@ -112,7 +116,7 @@ def build_site(
     incremental.save(rebuild, target)
     pages = sum(1 for _ in target.rglob("index.html"))
     seconds = time.perf_counter() - started
-    return BuildReport(target, pages, seconds, rebuild.copied, site_warnings(project))
+    return BuildReport(target, pages, seconds, rebuild.copied, len(rebuild.later), site_warnings(project))
 
 
 def _gate_inputs(config: object, project: Project) -> GateInputs:
@@ -147,16 +151,6 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, Abort) and "warning" in message.lower():
         return f"{message} (the warnings above say what to fix)"
     return message
-
-
-def serve_site(project: Project, address: str, demo: bool = False) -> None:
-    """Serve the site on `address` with live reload while content/ is edited."""
-    from mkdocs.commands.serve import serve
-
-    check_before_build(project, demo)
-    extra = dict(load_config(str(project.mkdocs_yml)).extra)
-    extra[INPUTS] = BuildInputs(demo=demo)
-    serve(config_file=str(project.mkdocs_yml), dev_addr=address, livereload=True, extra=extra)
 
 
 def show_mkdocs_log(verbose: bool) -> None:

@@ -34,6 +34,10 @@ from sync.site.urls import forum_repository, outside_link, page_path
 INPUTS = "forum_build"  # config.extra: this build's BuildInputs
 PLAN = "forum_plan"  # config.extra: this build's BuildPlan
 TOPIC_PAGES = ("topic", "guest")
+# A page copied from the last build but listed in the navigation is still given to MkDocs, so
+# that the navigation and its neighbours' links are as in a full build; this template makes
+# it render to nothing, and MkDocs writes no file for an empty page.
+CARRIED_TEMPLATE = "forum-carried.html"
 
 
 @dataclass
@@ -44,6 +48,9 @@ class BuildInputs:
     stats_as_of: date | None = None  # the statistics count up to that day; None: today
     rebuild: incremental.Rebuild | None = None  # None: MkDocs on its own, build everything
     today: date | None = None  # the build's day: this week's topic; None: stats_as_of, else today
+    # Kinds of pages copied as the last build made them, when it did, to be built by the next
+    # build (`forum serve` shows an edit first, the statistics a moment later).
+    later: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -55,7 +62,8 @@ class BuildPlan:
     protection: Protection
     site: Site
     pages: dict[str, SitePage]  # by MkDocs' src_uri
-    carried: frozenset[str] | None = None  # topics copied from the last build, once decided
+    carried: frozenset[str] | None = None  # src_uris of pages copied from the last build, once decided
+    rendered: dict[str, str] = field(default_factory=dict)  # HTML rendered to decide, used once
     invitations: Sequence[Any] = field(default_factory=tuple)  # the register, read by the hook
     contact: str | None = None  # the moderator's contact for the footer: mailto: or https://
 
@@ -131,27 +139,40 @@ def moderator_contact(project: Project, setting: object) -> str | None:
 
 
 def pages_to_add(plan: BuildPlan) -> list[tuple[str, bool]]:
-    """The forum's pages MkDocs builds (src_uri, listed in the navigation): every page but
-    those of topics copied from the last build."""
+    """The forum's pages MkDocs is given (src_uri, listed in the navigation): every page but
+    those copied from the last build, unless the navigation lists them."""
     carried = plan.carried or frozenset()
     return [
-        (page.src_uri, in_navigation(page))
+        (page.src_uri, listed)
         for page in plan.pages.values()
-        if not (page.kind in TOPIC_PAGES and page.key in carried)
+        if (listed := in_navigation(page)) or page.src_uri not in carried
     ]
 
 
 def page_meta(plan: BuildPlan, src_uri: str) -> dict[str, Any] | None:
     """A forum page's title (escaped: the theme prints it as it is) and its level of
     encryption, set on the page directly: never written as front matter, where a title with
-    a newline and `---` would end it and leave the page unencrypted."""
+    a newline and `---` would end it and leave the page unencrypted. A page copied from the
+    last build is rendered to nothing (CARRIED_TEMPLATE) and indexed by nobody."""
     page = plan.pages.get(src_uri)
     if page is None:
         return None
+    if src_uri in (plan.carried or ()):
+        return {"title": safe_title(page.title), "template": CARRIED_TEMPLATE, "search": {"exclude": True}}
+    return _shown_meta(plan, page)
+
+
+def _shown_meta(plan: BuildPlan, page: SitePage) -> dict[str, Any]:
     meta = {"title": safe_title(page.title), "level": plan.protection.level_of(page.kind, page.key)}
     if page.kind == "guest":
         meta["forum_guest"] = True  # the theme shows a guest no navigation into pages they cannot open
     return meta
+
+
+def page_html(plan: BuildPlan, page: SitePage) -> str:
+    """A page's HTML: the one rendered when the build decided what to copy, else rendered now."""
+    rendered = plan.rendered.pop(page.src_uri, None)
+    return plan.site.html(page) if rendered is None else rendered
 
 
 def escaped_title(title: object) -> object:
@@ -160,8 +181,9 @@ def escaped_title(title: object) -> object:
 
 
 def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> frozenset[str]:
-    """Topics whose pages this build copies from the site it replaces (sync.site.incremental):
-    decided once per `forum build`, at its first language."""
+    """Pages this build copies from the site it replaces (sync.site.incremental): decided
+    once per `forum build`, at its first language. A topic's page is known by its topic's
+    files; any other page by the HTML rendered for it (kept for MkDocs, rendered once)."""
     rebuild = inputs_of(config).rebuild
     if plan.carried is not None:
         return plan.carried
@@ -177,10 +199,13 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
         topic.id: incremental.topic_fingerprint(topic, plan.protection.guest_levels.get(topic.id))
         for topic in forum.topics
     }
-    paths: dict[str, list[str]] = {}
+    later = inputs_of(config).later
+    fingerprints: dict[str, str | None] = {}
+    pages: dict[str, SitePage] = {}
     for page in plan.pages.values():
-        if page.kind in TOPIC_PAGES:
-            paths.setdefault(page.key, []).append(page_path(page.url, page.language, forum.default_language))
+        path = page_path(page.url, page.language, forum.default_language)
+        pages[path] = page
+        fingerprints[path] = None if page.kind in later else _fingerprint(plan, page, topics)
 
     def opens(path: Path) -> bool:
         try:
@@ -188,17 +213,43 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
         except (OSError, ValueError):
             return False
 
-    incremental.plan(rebuild, incremental.manifest_file(plan.root), site, topics, paths, opens)
-    plan.carried = rebuild.carried
+    incremental.plan(rebuild, incremental.manifest_file(plan.root), site, fingerprints, opens)
+    for path, fingerprint in fingerprints.items():
+        if fingerprint is None and path not in rebuild.carried:  # left for later, but not there
+            rebuild.pages[path] = _fingerprint(plan, pages[path], topics)
+    # A page MkDocs is not given in one language while it is in another would be made by
+    # static-i18n from the other's (its fallback): out of the navigation, a page's languages
+    # are copied all or none.
+    by_url: dict[str, list[str]] = {}
+    for path, page in pages.items():
+        by_url.setdefault(page.url, []).append(path)
+    partly = {
+        path
+        for paths in by_url.values()
+        if not in_navigation(pages[paths[0]]) and not all(path in rebuild.carried for path in paths)
+        for path in paths
+    }
+    rebuild.carried -= partly
+    plan.carried = frozenset(pages[path].src_uri for path in rebuild.carried)
     return plan.carried
 
 
+def _fingerprint(plan: BuildPlan, page: SitePage, topics: dict[str, str]) -> str:
+    """What a page shows: its topic's files, or the HTML rendered for it (kept for MkDocs)."""
+    if page.kind in TOPIC_PAGES:
+        shown = topics[page.key]
+    else:
+        shown = plan.rendered.setdefault(page.src_uri, plan.site.html(page))
+    meta = repr(sorted(_shown_meta(plan, page).items()))
+    return incremental.page_fingerprint(page.src_uri, meta, shown)
+
+
 def carried_paths(plan: BuildPlan, language: str) -> list[str]:
-    """This language's pages of the topics copied from the last build."""
+    """This language's pages copied from the last build, by their path in the site."""
     carried = plan.carried or frozenset()
     default = plan.forum.default_language
     return [
         page_path(page.url, language, default)
         for page in plan.pages.values()
-        if page.kind in TOPIC_PAGES and page.key in carried and page.language == language
+        if page.src_uri in carried and page.language == language
     ]

@@ -1,15 +1,17 @@
-"""Rebuilding only what changed: topic pages whose topic is as it was are carried over from
+"""Rebuilding only what changed: pages that would come out as they were are carried over from
 the site being replaced instead of being rendered, encrypted and indexed again.
 
-After a sync adds one reply, one topic changed; its pages, the listings, the home page and
-the statistics are built again, and every other topic page is copied from the previous
-site. A page is carried over only when nothing it shows can have changed:
+After a sync adds one reply, one topic changed; its pages, the listings that show it, the
+home page and the statistics are built again, and every other page is copied from the
+previous site. A page is carried over only when nothing it shows can have changed:
 
 - the site as a whole is the same: the forum's code, theme and configuration, the
   installed MkDocs packages, the roster and categories (names on every page), the
   languages, demo or not, and the content keys (sync.site.encryption keeps them while the
   credentials are the same, and no longer than a week);
-- its topic is the same, in every language, with or without a guest copy.
+- the page itself is the same: a topic's page when its topic's files are (in every
+  language, with or without a guest copy); any other page (home, listings, statistics)
+  when the HTML the forum renders for it, its title and its level are.
 
 Anything else, and the page is built afresh; a change to the site as a whole rebuilds all.
 What was built is recorded once the new site is in place, in one manifest per checkout
@@ -59,8 +61,9 @@ class Rebuild:
     full: bool = False  # build every page, copy none
     manifest_file: Path | None = None
     site: str = ""  # this build's fingerprint of the site as a whole
-    topics: dict[str, str] = field(default_factory=dict)  # topic id → fingerprint
-    carried: frozenset[str] = frozenset()  # topics whose pages are copied over
+    pages: dict[str, str] = field(default_factory=dict)  # page path in the site → fingerprint
+    carried: frozenset[str] = frozenset()  # paths of the pages copied over
+    later: frozenset[str] = frozenset()  # those of them copied as they were, left for a next build
     copied: int = 0  # pages copied over
     copied_paths: list[str] = field(default_factory=list)  # their paths in the site
 
@@ -102,6 +105,12 @@ def site_fingerprint(forum: Forum, project_root: Path, keys: str, demo: bool) ->
     )
 
 
+def page_fingerprint(*parts: str) -> str:
+    """What one page shows beyond the site as a whole (its topic's fingerprint, or its HTML,
+    title and level)."""
+    return _digest(*parts)
+
+
 def topic_fingerprint(topic: Topic, guest_level: str | None) -> str:
     """A topic's files (opening post, replies, translations) as the file system describes
     them, the test the topics cache makes too, and whether guests read a copy of it.
@@ -113,28 +122,31 @@ def plan(
     rebuild: Rebuild,
     manifest_file: Path,
     site: str,
-    topics: dict[str, str],
-    pages: dict[str, list[str]],
+    pages: dict[str, str | None],
     opens: Callable[[Path], bool],
 ) -> None:
-    """Decide which topics are carried over: those the last build of this same site made
-    from the same fingerprints, with every one of their pages still in the previous site and
-    opened by this build's keys (`opens`).
-
-    `pages` gives, for each topic, the paths of its pages in the site (all languages).
-    """
-    rebuild.manifest_file, rebuild.site, rebuild.topics = manifest_file, site, topics
+    """Decide which pages are carried over: those the last build of this same site made
+    from the same fingerprints, still in the previous site and opened by this build's keys
+    (`opens`). `pages` gives each page's fingerprint by its path in the site; None for a
+    page left for later (`forum serve`'s statistics): carried as the last build made it,
+    its fingerprint that build's, so that the next build makes it afresh."""
+    rebuild.manifest_file, rebuild.site = manifest_file, site
     before = _load(manifest_file).get(str(rebuild.previous), {})
-    if rebuild.full or before.get("site") != site:
-        rebuild.carried = frozenset()
-        return
-    made = before.get("topics", {})
-    rebuild.carried = frozenset(
-        topic_id
-        for topic_id, fingerprint in topics.items()
-        if made.get(topic_id) == fingerprint
-        and all(_usable(rebuild.previous / path, opens) for path in pages.get(topic_id, []))
-    )
+    made = before.get("pages")
+    if rebuild.full or before.get("site") != site or not isinstance(made, dict):
+        made = {}
+    carried: set[str] = set()
+    rebuild.pages = {}
+    for path, fingerprint in pages.items():
+        wanted = made.get(path) if fingerprint is None else fingerprint
+        if isinstance(wanted, str) and made.get(path) == wanted and _usable(rebuild.previous / path, opens):
+            carried.add(path)
+        if fingerprint is not None:
+            rebuild.pages[path] = fingerprint
+        elif path in carried:
+            rebuild.pages[path] = wanted  # a page left for later and built now: the caller's
+    rebuild.carried = frozenset(carried)
+    rebuild.later = frozenset(path for path in carried if pages[path] is None)
 
 
 def _usable(path: Path, opens: Callable[[Path], bool]) -> bool:
@@ -163,7 +175,7 @@ def save(rebuild: Rebuild, site_dir: Path) -> None:
         return
     manifests = _load(rebuild.manifest_file)
     manifests.pop(str(rebuild.previous), None)
-    manifests[str(site_dir)] = {"site": rebuild.site, "topics": rebuild.topics}
+    manifests[str(site_dir)] = {"site": rebuild.site, "pages": rebuild.pages}
     write_atomically(rebuild.manifest_file, json.dumps(manifests), private=True)
 
 

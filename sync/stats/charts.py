@@ -4,7 +4,9 @@ Inline, because a chart is a page's content and is protected with it. The SVG ke
 words as text (`svg.fonttype: none`) rather than as drawn glyphs, so that the browser sets
 them with the page's fonts: Arabic joined and read right to left, Chinese in a font that
 has it, and no font embedded or fetched. The output is the same byte for byte from one
-build to the next (a fixed hash salt per chart, no date in the metadata).
+build to the next (a fixed hash salt per chart, no date in the metadata), so a chart drawn
+once is remembered by its inputs while the process lasts: `forum serve` rebuilds after an
+edit, and a build's languages share figures, without drawing an unchanged chart again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import io
 import re
 import textwrap
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from html import escape
 
 import matplotlib
@@ -45,6 +47,22 @@ _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _ID = re.compile(r' id="([^"]*)"')
 _REFERENCE = re.compile(r'(?:url\(#|href="#)([^)"]+)')
+_DRAWN: dict[Hashable, str] = {}  # charts drawn in this process, by everything they show
+_DRAWN_AT_MOST = 256  # six languages' charts several times over; forgotten all at once beyond
+
+
+def _remembered(key: Hashable, draw: Callable[[], str]) -> str:
+    """A chart drawn before from the same inputs, else drawn now."""
+    if key not in _DRAWN:
+        if len(_DRAWN) >= _DRAWN_AT_MOST:
+            _DRAWN.clear()
+        _DRAWN[key] = draw()
+    return _DRAWN[key]
+
+
+def _reader(t: Interface) -> tuple[str, str, str]:
+    """What of the reader's language a chart shows: numbers' forms and direction."""
+    return (t.language, str(t.locale), t.direction)
 
 
 def bar_chart(
@@ -57,7 +75,19 @@ def bar_chart(
     percent: bool = False,
 ) -> str:
     """Horizontal bars, one a label, with their value written at their end."""
+    key = ("bars", name, tuple(labels), tuple(values), axis, alternative, _reader(t), percent)
+    return _remembered(key, lambda: _bar_chart(name, labels, values, axis, alternative, t, percent))
 
+
+def _bar_chart(
+    name: str,
+    labels: list[str],
+    values: list[float],
+    axis: str,
+    alternative: str,
+    t: Interface,
+    percent: bool,
+) -> str:
     def draw(figure: Figure) -> None:
         ax = figure.add_subplot()
         wrapped = [_wrap(label) for label in labels]
@@ -91,7 +121,19 @@ def weekly_chart(
     t: Interface,
 ) -> str:
     """Posts per week as bars, member states that posted as a line over them."""
+    key = ("weekly", name, tuple(weeks), tuple(posts), tuple(member_states), legend, alternative, _reader(t))
+    return _remembered(key, lambda: _weekly_chart(name, weeks, posts, member_states, legend, alternative, t))
 
+
+def _weekly_chart(
+    name: str,
+    weeks: list[str],
+    posts: list[int],
+    member_states: list[int],
+    legend: tuple[str, str],
+    alternative: str,
+    t: Interface,
+) -> str:
     def draw(figure: Figure) -> None:
         ax = figure.add_subplot()
         positions = range(len(weeks))

@@ -1,0 +1,76 @@
+"""The theme's templates, compiled once per process rather than once per language and build.
+
+MkDocs makes a new Jinja environment for each build, and static-i18n builds once per
+language: Material's templates were compiled again each time (a second of a demo rebuild),
+and its folder of templates and icons walked again to list them. Compiled code is kept in
+memory only, never on disk (a file of compiled code would run whatever a checkout holds),
+and is used again only for the same template source (Jinja checks the source's checksum),
+so an edited template of hooks/theme is compiled afresh.
+"""
+
+from __future__ import annotations
+
+import functools
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+
+class _InMemory(jinja2.BytecodeCache):
+    """Jinja's compiled templates by template and source, for this process."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # ignored by Jinja if the source changed
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _InMemory()
+_INSTALLED = tuple(Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib"))
+
+
+@functools.cache
+def _installed_templates(folder: str) -> tuple[str, ...]:
+    """The templates of an installed theme (Material's): its files do not change while we run.
+    Hidden ones (Material's thousands of .icons) are left out here rather than one by one by
+    MkDocs, which publishes no hidden file of a theme."""
+    listed = jinja2.FileSystemLoader(folder).list_templates()
+    return tuple(name for name in listed if not any(part.startswith(".") for part in name.split("/")))
+
+
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """MkDocs' loader of the theme's folders, listing an installed theme's files once."""
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for folder in self.searchpath:
+            if any(Path(folder).resolve().is_relative_to(place) for place in _INSTALLED):
+                found.update(_installed_templates(folder))
+            else:  # the forum's own theme folder: read each time, it may be edited
+                found.update(jinja2.FileSystemLoader(folder).list_templates())
+        return sorted(found)
+
+
+def remember_compiled_templates(theme: Any) -> None:
+    """Make the environments of `theme` (an mkdocs Theme) share compiled templates."""
+    if getattr(theme, "_forum_compiled_once", False):
+        return
+    make_environment = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        environment = make_environment()
+        environment.bytecode_cache = _COMPILED
+        if type(environment.loader) is jinja2.FileSystemLoader:
+            environment.loader = _ThemeLoader(environment.loader.searchpath)
+        return environment
+
+    theme.get_env = get_env
+    theme._forum_compiled_once = True
