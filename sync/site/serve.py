@@ -112,7 +112,9 @@ class ForumServer(LiveReloadServer):
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
 
-    def _serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+    def _serve_request(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes] | None:
         if environ.get("PATH_INFO") == RELOAD_SCRIPT:
             start_response(
                 "200 OK", [("Content-Type", "text/javascript"), ("Content-Length", str(len(_SCRIPT)))]
@@ -121,7 +123,8 @@ class ForumServer(LiveReloadServer):
         return super()._serve_request(environ, start_response)
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        tag = f'<script src="{RELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{time.monotonic_ns()}"></script>'
+        request = time.monotonic_ns()
+        tag = f'<script src="{RELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{request}"></script>'
         if _BODY_END.search(content) is None:
             return content + tag.encode()
         return _BODY_END.sub(lambda match: tag.encode() + match[0], content, count=1)
