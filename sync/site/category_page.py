@@ -3,13 +3,12 @@ each topic with what is new in it since the reader's last visit (sync.site.new_m
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum, Topic
 from sync.site.listing import cell, pagination, topic_link
-from sync.site.new_marks import SLOT, mark_all_read, topic_attribute
+from sync.site.new_marks import SLOT, mark_all_read, newest_post, topic_attribute
 from sync.site.posts import time_html, week_html
 from sync.site.urls import category_url
 
@@ -29,7 +28,6 @@ def category_html(
     number: int,
     per_page: int,
     t: Interface,
-    newest: datetime | None,
 ) -> str:
     """Page `number` of the category `key`'s listing."""
     category = forum.categories[key]
@@ -41,7 +39,7 @@ def category_html(
     if not topics:
         parts.append(f"<p>{escape(t('category_empty'))}</p>")
         return "\n".join(parts)
-    parts.append(mark_all_read(t, newest))
+    parts.append(mark_all_read(t, newest_post(topics)))
     head = "".join(f'<th scope="col">{escape(t(h))}</th>' for h in HEADERS)
     rows = [_topic_row(forum, url, topic, t) for topic in shown_topics]
     table = f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"

@@ -321,6 +321,9 @@ class ForumEncryption(upstream.encryptContentPlugin):
         # Upstream writes its cache of derived keys with open(), readable by everyone (0644);
         # it holds every credential's derived key and the kept content keys: written here
         # instead, atomically and readable by its owner only, like the credentials file.
+        # Every level's key file, even when every page naming it was copied from the last
+        # build (made before the cache is written: making them derives the keys it keeps).
+        key_files = self._key_files() if "guest_levels" in self.setup else {}
         cache_file = self.setup.pop("cache_file", None)
         try:
             self._post_build(config, **kwargs)
@@ -329,13 +332,12 @@ class ForumEncryption(upstream.encryptContentPlugin):
                 self.setup["cache_file"] = cache_file
         if cache_file is not None:
             write_atomically(Path(cache_file), yaml.safe_dump(self.setup["cache"]), private=True)
-        if self.setup.get("key_files"):
-            # Written by every build (and every language's: the same bytes), never copied: a
-            # rebuild's copied pages name the files of the same keys, which this build writes.
-            for path, content in self.setup["key_files"].values():
-                target = Path(config["site_dir"]) / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+        # Written by every build (and every language's: the same bytes), never copied: a
+        # rebuild's copied pages name the files of the same keys, which this build writes.
+        for path, content in key_files.values():
+            target = Path(config["site_dir"]) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
     def _post_build(self, config: Any, **kwargs: Any) -> None:
         if not (self.setup["search_plugin_found"] and self.config["search_index"] == "dynamically"):

@@ -20,7 +20,7 @@ from datetime import datetime
 from html import escape
 
 from sync.i18n.interface import Interface
-from sync.model.domain import Forum, Post, Topic
+from sync.model.domain import Post, Topic
 
 
 def _seconds(moment: datetime) -> int:
@@ -43,9 +43,12 @@ def topic_attribute(topic: Topic) -> str:
 SLOT = '<span class="forum-new-slot"></span>'
 
 
-def newest_post(forum: Forum) -> datetime | None:
-    """The newest post of the forum: a device's starting point on its first visit."""
-    dates = [post.date for topic in forum.topics for post in (topic, *topic.replies)]
+def newest_post(topics: Iterable[Topic]) -> datetime | None:
+    """The newest post of the topics a listing shows (the home page: of the forum): where a
+    device's count starts on its first visit, and what "Mark all as read" marks up to. A
+    listing names its own topics' newest, not the forum's, so that a new post elsewhere
+    leaves it as it was and a rebuild copies it (sync.site.incremental)."""
+    dates = [post.date for topic in topics for post in (topic, *topic.replies)]
     return max(dates, default=None)
 
 

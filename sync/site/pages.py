@@ -112,7 +112,7 @@ class Site:
         self.today = today or stats_as_of or date.today()
         self.moderator_pages = moderator_pages  # built only when the moderator's credential opens them
         self.weeks_per_page = weeks_per_page  # weeks listed on one page of the topics by week
-        self.newest = newest_post(forum)  # where a device's count of new posts starts (new_marks)
+        self.newest = newest_post(forum.topics)  # the home page's: where a device's count starts (new_marks)
 
     def pages(self) -> Iterator[SitePage]:
         """Every generated page, in every forum language."""
@@ -159,11 +159,9 @@ class Site:
             return self._home(page, t)
         if page.kind == "category":
             number, per_page = page.number, self.per_page
-            return category_html(self.forum, page.url, page.title, page.key, number, per_page, t, self.newest)
+            return category_html(self.forum, page.url, page.title, page.key, number, per_page, t)
         if page.kind == "weeks":
-            return weeks_html(
-                self.forum, page.url, page.title, page.number, t, self.newest, self.weeks_per_page
-            )
+            return weeks_html(self.forum, page.url, page.title, page.number, t, self.weeks_per_page)
         if page.kind in ("topic", "guest"):
             topic = self.forum.topic(page.key)
             assert topic is not None, page

@@ -4,7 +4,6 @@ new in it since the reader's last visit (sync.site.new_marks)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from itertools import groupby
 
@@ -12,7 +11,7 @@ from sync.i18n.interface import Interface
 from sync.model.dates import parse_week
 from sync.model.domain import Forum, Topic
 from sync.site.listing import pagination, topic_link
-from sync.site.new_marks import SLOT, mark_all_read, topic_attribute
+from sync.site.new_marks import SLOT, mark_all_read, newest_post, topic_attribute
 from sync.site.posts import filled, time_html, week_html
 from sync.site.urls import category_url, relative, weeks_url
 
@@ -32,9 +31,7 @@ def weeks_page_count(forum: Forum, per_page: int = WEEKS_PER_PAGE) -> int:
     return max(1, -(-weeks // per_page))
 
 
-def weeks_html(
-    forum: Forum, url: str, title: str, number: int, t: Interface, newest: datetime | None, per_page: int
-) -> str:
+def weeks_html(forum: Forum, url: str, title: str, number: int, t: Interface, per_page: int) -> str:
     """Page `number` of the topics by week."""
     parts = [f"<h1>{escape(title)}</h1>"]
     weeks = topic_weeks(forum)
@@ -42,8 +39,9 @@ def weeks_html(
         parts.append(f"<p>{escape(t('no_topics'))}</p>")
         return "\n".join(parts)
     parts.append(f'<p class="forum-intro">{escape(t("weeks_intro"))}</p>')
-    parts.append(mark_all_read(t, newest))
-    for week, topics in weeks[(number - 1) * per_page : number * per_page]:
+    shown = weeks[(number - 1) * per_page : number * per_page]
+    parts.append(mark_all_read(t, newest_post(topic for _, topics in shown for topic in topics)))
+    for week, topics in shown:
         parts.append(_week(forum, url, week, topics, t))
     pages = weeks_page_count(forum, per_page)
     parts.append(pagination(url, number, pages, weeks_url, t, ("newer_weeks", "older_weeks"), numbers=True))

@@ -95,8 +95,10 @@
 
   function markAllRead(words, box) {
     const state = load() || { since: 0, seen: {} };
+    // Everything up to the newest post this listing shows is read; a post seen elsewhere
+    // that is newer still (a category lists its own topics only) stays remembered.
     state.since = Math.max(state.since, Number(words.dataset.newest) || 0);
-    state.seen = {};
+    Object.keys(state.seen).forEach(function (id) { if (state.seen[id] <= state.since) delete state.seen[id]; });
     save(state);
     document.querySelectorAll(".forum-new-slot").forEach(function (slot) { slot.replaceChildren(); });
     document.querySelectorAll(".forum-new").forEach(function (found) { found.remove(); });
