@@ -131,7 +131,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 @event_priority(10)  # before the search plugin (0), which would parse the page's HTML again
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
     """Index a topic page for search, one entry per post (sync.site.search.post_entries),
-    and tell Material to skip every forum page: listings are no search hits."""
+    and tell Material to skip every forum page: listings are no search hits. The entries go
+    to the encryption plugin, which encrypts them with the page's key as soon as the page is
+    encrypted, rather than to Material's index: held there in clear, every language's text
+    was the build's peak of memory."""
     plan = build_plan.plan_of(config)
     site_page = plan.pages.get(page.file.src_uri)
     if site_page is None:
@@ -139,8 +142,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     topic = plan.forum.topic(site_page.key) if site_page.kind in ("topic", "guest") else None
     # A page copied from the last build has its encrypted entries copied with it (carry).
     if topic is not None and page.file.src_uri not in (plan.carried or ()):
-        index = config.plugins["material/search"].search_index  # type: ignore[attr-defined]
-        index.entries += post_entries(plan.forum, topic, page.url, Interface(site_page.language))
+        entries = post_entries(plan.forum, topic, page.url, Interface(site_page.language))
+        config.plugins[ENCRYPTION].index_with_page(page.url, entries)  # type: ignore[attr-defined]
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     return context
 

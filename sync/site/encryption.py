@@ -47,7 +47,14 @@ from sync.model.files import write_atomically
 from sync.site import signin
 from sync.site.key_files_gate import EntryKey
 from sync.site.page_parts import encrypt_elements
-from sync.site.search_index import Bundles, encrypt_bytes, encrypt_search_index, read_parts
+from sync.site.search_index import (
+    Bundles,
+    encrypt_bytes,
+    encrypt_entries,
+    encrypt_search_index,
+    read_parts,
+    year_of,
+)
 
 NAME = "forum/encryptcontent"
 # How long content keys are kept while the credentials stay the same: a key copied out of a
@@ -302,6 +309,18 @@ class ForumEncryption(upstream.encryptContentPlugin):
                     carried.setdefault(key_id, {})[page] = bundles[page]
                     years[page] = self.setup["previous_years"][page]
 
+    def index_with_page(self, url: str, entries: list[dict[str, Any]]) -> None:
+        """A protected page's search entries, encrypted with the page's key once it is known."""
+        self.setup.setdefault("pending_entries", {})[url.lstrip("/")] = entries
+
+    def _encrypt_pending_entries(self, page: str, key: bytes, key_id: str) -> None:
+        entries = self.setup.get("pending_entries", {}).pop(page, None)
+        if entries:
+            self.setup.setdefault("fresh_bundles", {}).setdefault(key_id, {})[page] = encrypt_entries(
+                entries, key
+            )
+            self.setup.setdefault("fresh_years", {})[page] = year_of(entries)
+
     def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
         encryption = getattr(page, "encryptcontent", None)
         targets = self.config["encrypted_something"]
@@ -313,6 +332,7 @@ class ForumEncryption(upstream.encryptContentPlugin):
         )
         # What upstream does next: remember the page's key for its search entries.
         self.setup["locations"][page.url.lstrip("/")] = (key, encryption["id"])
+        self._encrypt_pending_entries(page.url.lstrip("/"), key, encryption["id"])
         del page.encryptcontent
         return output_content
 
@@ -359,11 +379,22 @@ class ForumEncryption(upstream.encryptContentPlugin):
 
     def _encrypt_search_index(self, folder: Path, languages: list[str], default: str) -> None:
         """The search index's protected entries, encrypted (sync.site.search_index)."""
+        unprotected = sorted(self.setup.pop("pending_entries", {}))
+        if unprotected:  # entries made for a page that was then not encrypted: never in clear
+            raise PluginError(
+                f"search entries of pages that were not encrypted: {', '.join(unprotected[:5])}"
+            )
+        bundles: Bundles = {
+            key_id: dict(pages) for key_id, pages in self.setup.get("carried_bundles", {}).items()
+        }
+        for key_id, pages in self.setup.pop("fresh_bundles", {}).items():
+            bundles.setdefault(key_id, {}).update(pages)
+        years = {**self.setup.get("carried_years", {}), **self.setup.pop("fresh_years", {})}
         encrypt_search_index(
             folder,
             languages,
             default,
             self.setup["locations"],
-            self.setup.get("carried_bundles", {}),
-            self.setup.get("carried_years", {}),
+            bundles,
+            years,
         )

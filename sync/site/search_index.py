@@ -53,27 +53,26 @@ def encrypt_search_index(
     languages: list[str],
     default: str,
     locations: Mapping[str, tuple[bytes | None, str]],
-    carried: Mapping[str, Mapping[str, str]],
-    carried_years: Mapping[str, str] | None = None,
+    ready: Mapping[str, Mapping[str, str]],
+    ready_years: Mapping[str, str] | None = None,
 ) -> None:
     """search_index.json keeps the public pages' entries. The others go to one file per
     language and year, a bundle per page, compressed then encrypted with its level's content
     key and filed under that key's name; `encrypted_search_parts.json` lists each language's
-    files, newest year first. A reader's browser fetches its language's years one by one, and
-    a rebuild copies the bundles of the pages it copied (`carried`, with their years)."""
+    files, newest year first. A reader's browser fetches its language's years one by one.
+    `ready` holds the bundles already encrypted, with their years: those a rebuild copied with
+    their pages, and those encrypted with their page as it was built (the forum's topics)."""
     index_path = folder / "search_index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise PluginError(f"{index_path}: cannot read the search index to encrypt it ({error})") from None
     index["docs"], protected = split_search_index(index["docs"], locations)
-    bundles: Bundles = {key_id: dict(pages) for key_id, pages in carried.items()}
-    years = dict(carried_years or {})
+    bundles: Bundles = {key_id: dict(pages) for key_id, pages in ready.items()}
+    years = dict(ready_years or {})
     for key_id, (key, pages) in protected.items():
         for page, entries in pages.items():
-            # Compressed first: a topic's text shrinks to about a third; ciphertext does not.
-            text = zlib.compress(json.dumps(entries, ensure_ascii=False).encode("utf-8"))
-            bundles.setdefault(key_id, {})[page] = encrypt_bytes(text, key)
+            bundles.setdefault(key_id, {})[page] = encrypt_entries(entries, key)
             years[page] = year_of(entries)
     index_path.write_text(json.dumps(index), encoding="utf-8")
     parts: dict[tuple[str, str], Bundles] = {}
@@ -82,6 +81,12 @@ def encrypt_search_index(
             part = (language_of(page, languages, default), years.get(page, OTHER_YEAR))
             parts.setdefault(part, {}).setdefault(key_id, {})[page] = bundle
     write_parts(folder, languages, parts)
+
+
+def encrypt_entries(entries: list[dict[str, Any]], key: bytes) -> str:
+    """A page's search entries as one bundle: compressed first (a topic's text shrinks to
+    about a third; ciphertext does not), then encrypted with the page's content key."""
+    return encrypt_bytes(zlib.compress(json.dumps(entries, ensure_ascii=False).encode("utf-8")), key)
 
 
 OTHER_YEAR = "0000"  # a page whose entries carry no date: searched last
