@@ -19,6 +19,7 @@ saves (`--sizes` with no size runs this alone).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -30,6 +31,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -127,6 +129,11 @@ def _page(url: str) -> str:
         return ""
 
 
+def _key_file(page: str, reference: str) -> dict:
+    """A key file the served page names, as the browser fetches it."""
+    return json.loads(_page(urljoin(page, reference)) or "{}")
+
+
 def _shown(url: str, keys: dict[str, str], text: str) -> bool:
     html = _page(url)
     return bool(html) and text in (open_page(html, keys) or "")
@@ -154,7 +161,9 @@ def live_reload(saves: int) -> tuple[list[float], list[float]]:
             deadline = time.monotonic() + 300
             while not (html := _page(url)) and time.monotonic() < deadline:
                 time.sleep(0.2)
-            keys = sign_in(html, "BR", demo_password("BR"))
+            keys = sign_in(
+                html, "BR", demo_password("BR"), key_files=lambda ref: json.loads(_page(urljoin(url, ref)))
+            )
             if not keys:
                 raise SystemExit(f"{url}: not served, or the demo credential does not open it")
             edits, additions = [], []

@@ -12,6 +12,7 @@ import posixpath
 import re
 import tempfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -78,13 +79,20 @@ def _entry(document: dict, key: bytes, wanted: str) -> dict | None:
     return None
 
 
-def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dict[str, str] | None:
+def sign_in(
+    html: str,
+    user: str,
+    password: str,
+    iterations: int = 10**6,
+    key_files: Callable[[str], dict] | None = None,
+) -> dict[str, str] | None:
     """The keys a credential unlocks, from any encrypted page; None if it unlocks nothing.
 
     As the browser does (hooks/theme/assets/forum-decrypt.js): one key derivation from the
     password, with a salt made of the site's salt and the user name, then the entry whose id
     is that key's HMAC of the nonce, in the key file the page names, else in the guests' one
-    (a guest signing in on any page is sent to their topic)."""
+    (a guest signing in on any page is sent to their topic). `key_files` reads a key file
+    by the address the page gives; by default it is found in the sites the tests built."""
     data = page_data(html)
     name = quote(user.lower(), safe=_SAFE).encode()
     salt = hashlib.sha256(base64.b64decode(data["forum_salt"]) + b"\0" + name).digest()[:16]
@@ -94,7 +102,7 @@ def sign_in(html: str, user: str, password: str, iterations: int = 10**6) -> dic
         hmac.new(id_key, data["forum_nonce"].encode(), hashlib.sha256).digest()
     ).decode()
     for reference in (data["forum_keys"], data["forum_guests"]):
-        document = key_file(reference)
+        document = (key_files or key_file)(reference)
         assert document["nonce"] == data["forum_nonce"] and document["salt"] == data["forum_salt"]
         found = _entry(document, key, wanted)
         if found is not None:

@@ -379,11 +379,9 @@ class ForumEncryption(upstream.encryptContentPlugin):
 
     def _encrypt_search_index(self, folder: Path, languages: list[str], default: str) -> None:
         """The search index's protected entries, encrypted (sync.site.search_index)."""
-        unprotected = sorted(self.setup.pop("pending_entries", {}))
-        if unprotected:  # entries made for a page that was then not encrypted: never in clear
-            raise PluginError(
-                f"search entries of pages that were not encrypted: {', '.join(unprotected[:5])}"
-            )
+        # Entries made for a page that was then not encrypted are dropped, never written in
+        # clear: the publish gate stops the build on that page, naming it.
+        self.setup.pop("pending_entries", None)
         bundles: Bundles = {
             key_id: dict(pages) for key_id, pages in self.setup.get("carried_bundles", {}).items()
         }
