@@ -107,6 +107,15 @@
     return st.started;
   }
 
+  // After the browser has drawn what notify() changed (a hidden tab draws nothing: then
+  // after a moment, so that the search goes on).
+  function painted() {
+    return new Promise(function (resolve) {
+      const timer = setTimeout(resolve, 250);
+      requestAnimationFrame(function () { setTimeout(function () { clearTimeout(timer); resolve(); }, 0); });
+    });
+  }
+
   async function load(st) {
     const response = await fetch(st.root + PARTS, { cache: "no-cache" });
     const listing = await response.json();
@@ -124,14 +133,21 @@
       processTerm: fold,
       searchOptions: { prefix: true, fuzzy: 0.2, boost: { title: 3 }, combineWith: "AND" },
     });
-    // The next year's file is fetched while this one is opened and indexed.
-    let next = parts.length ? fetchPart(st.root + "search/" + parts[0].file) : null;
+    // This year's hits are shown before anything older is fetched, so that a first search
+    // costs one year's file on a slow line; after that, the next year's file is fetched
+    // while this one is opened and indexed.
+    const fetchYear = function (n) { return n < parts.length ? fetchPart(st.root + "search/" + parts[n].file) : null; };
+    let next = fetchYear(0);
     for (let n = 0; n < parts.length; n++) {
       const index = await next;
-      next = n + 1 < parts.length ? fetchPart(st.root + "search/" + parts[n + 1].file) : null;
+      if (n > 0) next = fetchYear(n + 1);
       st.search.addAll(await open(st, index));
       st.loaded = n + 1;
       notify(st);
+      if (n === 0) {
+        await painted();
+        next = fetchYear(1);
+      }
     }
     st.done = true;
     notify(st);
