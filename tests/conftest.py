@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sync.model.config import Project
 from sync.model.content import load_forum
 from sync.model.domain import Forum
+from sync.site import build as build_module
 from sync.site.build import build_site
 from sync.site.protection import demo_password
 
@@ -233,3 +234,20 @@ def page(browser: Browser) -> Iterator[Page]:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     yield page
     page.close()
+
+
+@pytest.fixture
+def tamper(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Path], None]], None]:
+    """Change the staging folder after MkDocs wrote it and before the gate reads it, as a
+    plugin's bug would."""
+
+    def install(change: Callable[[Path], None]) -> None:
+        real_build = build_module.mkdocs_build
+
+        def build_then_change(config: object) -> None:
+            real_build(config)
+            change(Path(config.site_dir))  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(build_module, "mkdocs_build", build_then_change)
+
+    return install

@@ -14,7 +14,6 @@ from conftest import BuiltSite
 from decrypt import open_page, page_data, sign_in
 
 from sync.model.domain import Forum
-from sync.site import build as build_module
 from sync.site.build import BuildError, build_site
 from sync.site.pages import guest_url, topic_slug
 from sync.site.protection import demo_password
@@ -74,22 +73,6 @@ def forum(archive: Archive, credentials_file: Path) -> Archive:
     archive.reply(topic, "DC_1", "br-ana", "BR", 2, "Reply 1: our office opened one.")
     write_credentials(credentials_file, STRONG)
     return archive
-
-
-@pytest.fixture
-def tamper(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Path], None]], None]:
-    """Change the staging folder after MkDocs wrote it and before the gate reads it."""
-
-    def install(change: Callable[[Path], None]) -> None:
-        real_build = build_module.mkdocs_build
-
-        def build_then_change(config: object) -> None:
-            real_build(config)
-            change(Path(config.site_dir))  # type: ignore[attr-defined]
-
-        monkeypatch.setattr(build_module, "mkdocs_build", build_then_change)
-
-    return install
 
 
 def rewrite(staging: Path, path: Path, document: dict) -> str:

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from decrypt import open_page, sign_in
 
 from sync.cli.main import main
-from sync.site import build as build_module
 from sync.site import build_plan
 from sync.site.build import BuildError, build_site
 from sync.site.protection import demo_password
@@ -43,23 +42,6 @@ def forum_with_topics(archive: Archive, credentials_file: Path) -> Archive:
         )
     write_credentials(credentials_file, STRONG)
     return archive
-
-
-@pytest.fixture
-def tamper(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Path], None]], None]:
-    """Change the staging folder after MkDocs wrote it and before the gate reads it, as a
-    plugin's bug would."""
-
-    def install(change: Callable[[Path], None]) -> None:
-        real_build = build_module.mkdocs_build
-
-        def build_then_change(config: object) -> None:
-            real_build(config)
-            change(Path(config.site_dir))  # type: ignore[attr-defined]
-
-        monkeypatch.setattr(build_module, "mkdocs_build", build_then_change)
-
-    return install
 
 
 # Finding 1: copied pages carry this build's keys ----------------------------------------
