@@ -217,8 +217,15 @@ class Reader:
         started = time.perf_counter()
         field.fill(word)
         field.press("Enter")
-        hit = f':is([id*="search"], [class*="search"]) a[href*="{topic}"]'
-        self.page.locator(hit).first.wait_for(state="visible", timeout=300_000)
+        hit = self.page.locator(f':is([id*="search"], [class*="search"]) a[href*="{topic}"]').first
+        # Polled every 10 ms rather than with wait_for, whose answer comes a round trip late:
+        # the site goes on to fetch the earlier years as soon as the first hits are drawn,
+        # and those bytes, arriving after the result showed, are not the first search's.
+        ends = time.monotonic() + 300
+        while not hit.is_visible():
+            if time.monotonic() > ends:
+                raise SystemExit(f"{self.page.url}: no hit for {word!r} linking {topic}")
+            self.page.wait_for_timeout(10)
         seconds, at_results = time.perf_counter() - started, self.traffic.so_far()
         self.settle()
         return self.traffic.take(name), seconds, at_results, where
