@@ -301,13 +301,10 @@ class ForumEncryption(upstream.encryptContentPlugin):
         if "previous_bundles" not in self.setup:
             self.setup["previous_bundles"], self.setup["previous_years"] = read_parts(previous_folder)
         previous: Bundles = self.setup["previous_bundles"]
-        carried: Bundles = self.setup.setdefault("carried_bundles", {})
-        years: dict[str, str] = self.setup.setdefault("carried_years", {})
         for key_id, bundles in previous.items():
             for page in pages:
                 if page in bundles:
-                    carried.setdefault(key_id, {})[page] = bundles[page]
-                    years[page] = self.setup["previous_years"][page]
+                    self._ready(key_id, page, bundles[page], self.setup["previous_years"][page])
 
     def index_with_page(self, url: str, entries: list[dict[str, Any]]) -> None:
         """A protected page's search entries, encrypted with the page's key once it is known."""
@@ -316,10 +313,13 @@ class ForumEncryption(upstream.encryptContentPlugin):
     def _encrypt_pending_entries(self, page: str, key: bytes, key_id: str) -> None:
         entries = self.setup.get("pending_entries", {}).pop(page, None)
         if entries:
-            self.setup.setdefault("fresh_bundles", {}).setdefault(key_id, {})[page] = encrypt_entries(
-                entries, key
-            )
-            self.setup.setdefault("fresh_years", {})[page] = year_of(entries)
+            self._ready(key_id, page, encrypt_entries(entries, key), year_of(entries))
+
+    def _ready(self, key_id: str, page: str, bundle: str, year: str) -> None:
+        """A page's encrypted search entries for this build's index, with the year it is filed
+        under: copied from the last build with the page, or encrypted as the page was built."""
+        self.setup.setdefault("ready_bundles", {}).setdefault(key_id, {})[page] = bundle
+        self.setup.setdefault("ready_years", {})[page] = year
 
     def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
         encryption = getattr(page, "encryptcontent", None)
@@ -382,17 +382,11 @@ class ForumEncryption(upstream.encryptContentPlugin):
         # Entries made for a page that was then not encrypted are dropped, never written in
         # clear: the publish gate stops the build on that page, naming it.
         self.setup.pop("pending_entries", None)
-        bundles: Bundles = {
-            key_id: dict(pages) for key_id, pages in self.setup.get("carried_bundles", {}).items()
-        }
-        for key_id, pages in self.setup.pop("fresh_bundles", {}).items():
-            bundles.setdefault(key_id, {}).update(pages)
-        years = {**self.setup.get("carried_years", {}), **self.setup.pop("fresh_years", {})}
         encrypt_search_index(
             folder,
             languages,
             default,
             self.setup["locations"],
-            bundles,
-            years,
+            self.setup.pop("ready_bundles", {}),
+            self.setup.pop("ready_years", {}),
         )
