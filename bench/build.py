@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # decrypt.py: pages opened as the browser opens them
 
 from decrypt import open_page, sign_in  # noqa: E402
+from ports import free_port  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
 from sync.model.content import load_forum  # noqa: E402
@@ -115,12 +115,6 @@ def add_reply(folder: Path) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _page(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -152,7 +146,7 @@ def live_reload(saves: int) -> tuple[list[float], list[float]]:
         shown = next(t for t in forum.topics if t.replies)  # the newest topic with replies
         topic_id, topic, reply = shown.id, shown.path.parent, shown.replies[0].path
         original = reply.read_text(encoding="utf-8")
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}/topics/{topic_slug(topic_id)}/"
         command = [sys.executable, "-m", "sync.cli", "serve", "--demo", "--port", str(port)]
         log = (folder / "serve.log").open("w")  # what the server said, for a failure's message

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from archive import Archive
 from click.testing import CliRunner
 from decrypt import open_page, sign_in
+from ports import free_port
 
 from sync.cli.main import main
 from sync.site.protection import demo_password
@@ -78,15 +78,9 @@ def test_forum_outside_a_checkout_says_where_it_looked(tmp_path: Path) -> None:
     assert "is not inside a forum checkout (no mkdocs.yml beside content/)" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_forum_serve_serves_the_forum_on_localhost_and_rebuilds_on_edit(archive: Archive) -> None:
     topic = archive.topic("D_a", "A first title", "2026-W40", 1)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

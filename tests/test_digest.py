@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import shutil
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from ports import free_port
 
 from sync.cli.main import main
 from sync.digest.message import replies_from, select
@@ -94,12 +94,6 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
     """An SMTP server on 127.0.0.1 requiring STARTTLS then a login; FORUM_SMTP_* point to it."""
@@ -114,7 +108,7 @@ def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
             mailbox.logins.append(data.login.decode())
         return AuthResult(success=ok)
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(
         mailbox,
         hostname="127.0.0.1",
@@ -337,7 +331,7 @@ def test_sending_refuses_a_subscribers_file_inside_the_repository(
 
 
 def test_a_server_without_starttls_is_refused(forum: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    mailbox, port = Mailbox(), _free_port()
+    mailbox, port = Mailbox(), free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)  # no STARTTLS offered
     controller.start()
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from urllib.parse import urljoin
 import pytest
 from archive import Archive
 from decrypt import open_page, sign_in
+from ports import free_port
 
 from sync.site.pages import topic_slug
 from sync.site.protection import demo_password
@@ -25,12 +25,6 @@ from sync.site.serve import RELOAD_SCRIPT
 _RELOAD_TAG = re.compile(
     r'<script src="/\.forum-livereload\.js" data-epoch="\d+" data-request="\d+"></script>'
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -87,7 +81,7 @@ def served(archive: Archive, tmp_path: Path) -> Iterator[Served]:
     archive.reply(first, "DC_a", "br-ana", "BR", 2, "Brazil's first view on patent offices.")
     second = archive.topic("D_b", "Copyright levies", "2026-W41", 8, category="copyright")
     archive.reply(second, "DC_b", "br-ana", "BR", 9, "Brazil's view on copyright levies.")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as errors:
         server = subprocess.Popen(
