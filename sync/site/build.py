@@ -6,6 +6,7 @@ that a broken content file never leaves a half-built site behind.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import shutil
@@ -105,7 +106,7 @@ def build_site(
         rebuild = incremental.Rebuild(target, staging, forum, full)
         config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
         mkdocs_build(config)
-        check_site(staging, _gate_inputs(config, project))
+        check_site(staging, _gate_inputs(config, project), gate_memory_file(project.root, target))
     except (Abort, PluginError, ConfigurationError, PublishError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(_one_line(error)) from None
@@ -135,6 +136,13 @@ def _gate_inputs(config: object, project: Project) -> GateInputs:
         public_texts="\n".join(public),
         credentials=config.plugins[ENCRYPTION].entry_keys(),  # type: ignore[attr-defined]
     )
+
+
+def gate_memory_file(project_root: Path, target: Path) -> Path:
+    """Where the publish gate remembers the last site it passed in `target` (one a folder:
+    `forum serve` and `forum build` publish to different ones)."""
+    name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
+    return project_root / ".cache" / f"publish-gate-{name}.json"
 
 
 def _replace(new: Path, target: Path) -> None:

@@ -98,30 +98,6 @@ class KeyFiles:
         if any(self.keys.get(key_id, b"").hex() != value for key_id, value in held.items()):
             raise refuse("an entry holding other keys than this build's")
 
-    def page_names(self, relative: str, text: str) -> None:
-        """Remember which key files a protected page names, for check_pages."""
-        block = _DATA.search(text)
-        try:
-            data = json.loads(block[1]) if block else {}
-            assert isinstance(data, dict)
-        except (ValueError, AssertionError):
-            raise KeyFileError(f"{relative}: its key data is not valid JSON") from None
-        folder = posixpath.dirname(relative)
-
-        def resolved(name: str) -> str:
-            value = data.get(name)
-            return posixpath.normpath(posixpath.join(folder, value)) if isinstance(value, str) else ""
-
-        key_id = data.get("encryptcontent_id")
-        self.references.append(
-            (
-                relative,
-                key_id if isinstance(key_id, str) else "",
-                resolved("forum_keys"),
-                resolved("forum_guests"),
-            )
-        )
-
     def check_pages(self) -> None:
         """Every protected page names its level's key file and the guests' one."""
         guest_ids = {
@@ -135,3 +111,22 @@ class KeyFiles:
                 raise KeyFileError(f"{page}: names the key file of another level ({own})")
             if self.levels.get(guests) != GUESTS:
                 raise KeyFileError(f"{page}: names no guests' key file ({guests or 'none'})")
+
+
+def page_reference(relative: str, text: str) -> tuple[str, str, str, str]:
+    """Which key files a protected page names: (page, key id, its level's, the guests')."""
+    block = _DATA.search(text)
+    try:
+        data = json.loads(block[1]) if block else {}
+        assert isinstance(data, dict)
+    except (ValueError, AssertionError):
+        raise KeyFileError(f"{relative}: its key data is not valid JSON") from None
+    folder = posixpath.dirname(relative)
+
+    def resolved(name: str) -> str:
+        value = data.get(name)
+        return posixpath.normpath(posixpath.join(folder, value)) if isinstance(value, str) else ""
+
+    key_id = data.get("encryptcontent_id")
+    own_key = key_id if isinstance(key_id, str) else ""
+    return (relative, own_key, resolved("forum_keys"), resolved("forum_guests"))

@@ -16,7 +16,9 @@ the gate reads every file of it and refuses the lot, naming the file and the rea
   of the forum: a topic's or a proposal's title, a category's name or description, a
   person's name or organization, the first or last words of a post.
 
-The gate fails closed: whatever it cannot read is an error too.
+The gate fails closed: whatever it cannot read is an error too. A rebuild's gate opens
+again only the files whose bytes are not those it passed last time, and still looks for
+every text of the forum in every line of the site (sync.site.gate_memory).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,8 @@ from Crypto.Cipher import AES
 from Crypto.Util.Padding import unpad
 
 from sync.model.domain import Forum, Post
-from sync.site import key_files_gate
+from sync.site import gate_memory, key_files_gate
+from sync.site.gate_memory import Found, GateMemory
 from sync.site.key_files_gate import EntryKey
 
 # Kinds of files the forum publishes, by their path in the site.
@@ -63,6 +66,7 @@ _NOT_PLAIN = re.compile("[^\\w ,.;:?'\u2019()-]|_")
 _WORD = re.compile(r"\w+")
 # Texts shorter than this are too common to mean a leak (a name such as "Li" is in "Link").
 SHORTEST_SECRET = 6
+_FEW_SECRETS = 100  # texts looked for one by one through the lines, without a words' index
 _SNIPPET = 80  # characters of a post's text looked for, at its start and at its end
 
 
@@ -81,30 +85,63 @@ class GateInputs:
     credentials: tuple[EntryKey, ...] = ()  # each credential's derived key: the key files' check
 
 
-def check_site(staging: Path, inputs: GateInputs) -> int:
+def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = None) -> int:
     """Check every file of `staging`; raise PublishError at the first that fails. Returns
-    how many files were checked."""
+    how many files were checked. With `memory_file`, a file whose bytes are those of the
+    last site passed is not opened again (sync.site.gate_memory), and the memory is
+    written anew once the whole site passed."""
     clear: dict[str, str] = {}  # readable text → the first file that shows it
     key_files = key_files_gate.KeyFiles(inputs.keys, inputs.credentials)
+    memory = gate_memory.load(memory_file, _inputs_digest(inputs))
+    passed: dict[str, Found] = {}
     checked = 0
     try:
         for path in _files(staging):
             relative = path.relative_to(staging).as_posix()
             if _KEY_FILE.fullmatch(relative):
                 key_files.check_file(relative, _read(path, relative))
-            else:
-                for piece in _check_file(path, relative, inputs):
+            elif not _ASSET.fullmatch(relative):  # the theme's own files hold no forum text
+                found = passed[relative] = _found(path, relative, inputs, memory)
+                for piece in found.pieces:
                     clear.setdefault(piece, relative)
-                if relative.endswith(".html") and relative not in inputs.public_pages:
-                    key_files.page_names(relative, _read(path, relative))
+                if found.reference is not None:
+                    key_files.references.append(found.reference)
             checked += 1
         key_files.check_pages()
-        _check_secrets(clear, inputs)
+        secrets = {secret: gate_memory.secret_digest(secret) for secret in inputs.secrets}
+        remembered = memory.pieces()
+        # Lines no earlier check read, for every text; lines it read, for the texts it did not
+        # look for. Together: every text in every line of this site.
+        fresh = [piece for piece in clear if piece not in remembered]
+        _check_secrets(clear, fresh, inputs.secrets, inputs)
+        new = [secret for secret, digest in secrets.items() if digest not in memory.secrets]
+        _check_secrets(clear, [piece for piece in clear if piece in remembered], new, inputs)
     except key_files_gate.KeyFileError as error:
         raise PublishError(str(error)) from None
     finally:
         _block_cipher.cache_clear()  # no content key kept in memory past the check
+    gate_memory.save(memory_file, GateMemory(memory.inputs, passed, frozenset(secrets.values())))
     return checked
+
+
+def _found(path: Path, relative: str, inputs: GateInputs, memory: GateMemory) -> Found:
+    """What a file shows: as remembered if its bytes are those the last check passed, else
+    read and checked now."""
+    data = _read_bytes(path, relative)
+    digest = gate_memory.file_digest(data)
+    remembered = memory.files.get(relative)
+    if remembered is not None and remembered.digest == digest:
+        return remembered
+    pieces = _check_file(data, relative, inputs)
+    reference = None
+    if relative.endswith(".html") and relative not in inputs.public_pages:
+        reference = key_files_gate.page_reference(relative, _decoded(data, relative))
+    return Found(digest, tuple(pieces), reference)
+
+
+def _inputs_digest(inputs: GateInputs) -> str:
+    credentials = [(c.key, c.opens, c.guest) for c in inputs.credentials]
+    return gate_memory.inputs_digest(inputs.keys, inputs.public_pages, inputs.public_texts, credentials)
 
 
 def _files(staging: Path) -> Iterable[Path]:
@@ -118,35 +155,44 @@ def _files(staging: Path) -> Iterable[Path]:
             yield Path(folder) / name
 
 
-def _check_file(path: Path, relative: str, inputs: GateInputs) -> list[str]:
+def _check_file(data: bytes, relative: str, inputs: GateInputs) -> list[str]:
     """One file's checks; returns its readable pieces of text for the secrets' check."""
     if relative.endswith(".html"):
-        text = _read(path, relative)
+        text = _decoded(data, relative)
         if relative not in inputs.public_pages:
             _check_encrypted(text, relative, inputs.keys)
         return _readable(text)
     if _SEARCH.fullmatch(relative):
-        text = _read(path, relative)
+        text = _decoded(data, relative)
         if relative in ("search/search_index.json", "search/encrypted_search_parts.json"):
             return _readable(_json_text(text, relative))  # the list of parts: names and years
         _check_encrypted_index(text, relative, inputs.keys)
         return []
     if relative == "sitemap.xml":
-        return _readable(_read(path, relative))
+        return _readable(_decoded(data, relative))
     if relative == "sitemap.xml.gz":
         try:
-            return _readable(gzip.decompress(path.read_bytes()).decode("utf-8"))
+            return _readable(gzip.decompress(data).decode("utf-8"))
         except (OSError, ValueError) as error:
             raise PublishError(f"{relative}: cannot be read ({error})") from None
-    if _ASSET.fullmatch(relative):
-        return []  # the theme's own files and vendored scripts, which hold no forum text
     raise PublishError(f"{relative}: not a kind of file the forum publishes")
 
 
 def _read(path: Path, relative: str) -> str:
+    return _decoded(_read_bytes(path, relative), relative)
+
+
+def _read_bytes(path: Path, relative: str) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, ValueError) as error:
+        return path.read_bytes()
+    except OSError as error:
+        raise PublishError(f"{relative}: cannot be read ({error})") from None
+
+
+def _decoded(data: bytes, relative: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except ValueError as error:
         raise PublishError(f"{relative}: cannot be read ({error})") from None
 
 
@@ -329,15 +375,21 @@ def plain_text(markup: str) -> str:
     return _SPACE.sub(" ", html_module.unescape(_TAG.sub("", markup))).strip()
 
 
-def _check_secrets(clear: Mapping[str, str], inputs: GateInputs) -> None:
-    """Every secret text looked for in every readable piece (once per distinct piece)."""
-    haystack = "\n".join(clear).casefold()
-    words = set(_WORD.findall(haystack))
+def _check_secrets(
+    clear: Mapping[str, str], pieces: list[str], secrets: Sequence[str], inputs: GateInputs
+) -> None:
+    """Each secret text looked for in these readable pieces (each distinct piece once)."""
+    if not pieces:
+        return
+    haystack = "\n".join(pieces).casefold()
+    # Many texts: most are ruled out by a word the lines do not hold, faster than a search.
+    words = set(_WORD.findall(haystack)) if len(secrets) > _FEW_SECRETS else None
     public = _SPACE.sub(" ", html_module.unescape(inputs.public_texts)).casefold()
-    for secret in inputs.secrets:
+    for secret in secrets:
         wanted = secret.casefold()
-        inner = _WORD.findall(wanted)[1:-1]  # the first and last words may be cut in the text
-        if any(word not in words for word in inner) or wanted not in haystack or wanted in public:
+        if words is not None and any(word not in words for word in _WORD.findall(wanted)[1:-1]):
+            continue  # a word no line holds (the first and last words may be cut in the text)
+        if wanted not in haystack or wanted in public:
             continue
         where = next(file for piece, file in clear.items() if wanted in piece.casefold())
         raise PublishError(f"{where}: shows forum content in clear ({_shown(secret)})")

@@ -1,0 +1,147 @@
+"""What the publish gate found in the last site it passed, so that a rebuild re-reads only
+what changed.
+
+A rebuild after one new reply copies most pages from the site it replaces; checking each of
+them again (opening its encrypted parts, cutting its text into lines) was most of the gate's
+time. The gate remembers, for each file it passed, the file's SHA-256 with what it found in
+it (its lines readable in clear, the key files it names), the lines readable anywhere in that
+site, and a digest of every forum text it looked for. A later check trusts a file only when
+its bytes are those remembered at the same path, under the same keys, public pages, public
+texts, credentials and gate code; then
+
+- each file not remembered is checked in full, and its lines are looked through for every
+  text of the forum;
+- the lines remembered are looked through for the texts the last check did not look for
+  (a new reply's words), so a line passed before is caught when a new post says the same.
+
+Anything else (no memory, another build's keys, a file that cannot be read as memory) and
+the gate checks every file, as it always did. The memory lives in `.cache/` of the checkout,
+as the topics already read do; it holds no key, and it is never published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# A page's reference to key files: (page, key id, its level's key file, the guests' key file).
+Reference = tuple[str, str, str, str]
+_GATE_CODE = ("publish_gate.py", "key_files_gate.py", "gate_memory.py")
+_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the gate found in one file it passed."""
+
+    digest: str  # SHA-256 of the file's bytes
+    pieces: tuple[str, ...]  # its lines readable in clear
+    reference: Reference | None  # the key files a protected page names
+
+
+@dataclass
+class GateMemory:
+    """The last passed site's files, the lines readable in it, and the texts looked for."""
+
+    inputs: str = ""  # digest of everything but the forum's texts the check depended on
+    files: dict[str, Found] = field(default_factory=dict)  # site path → what was found
+    secrets: frozenset[str] = frozenset()  # digests of the texts looked for
+
+    def recall(self, relative: str, data: bytes) -> Found | None:
+        """What was found in this file at this path, if its bytes are those checked."""
+        found = self.files.get(relative)
+        if found is None or found.digest != file_digest(data):
+            return None
+        return found
+
+    def pieces(self) -> set[str]:
+        """Every line the last check read in clear (and looked through for every text)."""
+        return {piece for found in self.files.values() for piece in found.pieces}
+
+
+def file_digest(data: bytes) -> str:
+    """A file's bytes, as the memory knows them."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def secret_digest(secret: str) -> str:
+    """A text looked for, as the memory knows it (never the text itself)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:32]
+
+
+def inputs_digest(
+    keys: Mapping[str, bytes],
+    public_pages: Iterable[str],
+    public_texts: str,
+    credentials: Iterable[tuple[bytes, Iterable[str], bool]],
+) -> str:
+    """Everything a file's check and the texts' check depend on, besides the texts and the
+    file itself: the content keys (hashed), the public pages and texts, the credentials,
+    and the gate's own code."""
+    hashing = hashlib.sha256(f"forum publish gate {_VERSION}\n".encode())
+    for name in _GATE_CODE:
+        hashing.update((Path(__file__).with_name(name)).read_bytes())
+    for key_id in sorted(keys):
+        hashing.update(f"key {key_id} {hashlib.sha256(keys[key_id]).hexdigest()}\n".encode())
+    for page in sorted(public_pages):
+        hashing.update(f"public {page}\n".encode())
+    hashing.update(hashlib.sha256(public_texts.encode("utf-8")).digest())
+    for key, opens, guest in sorted((k, tuple(sorted(o)), g) for k, o, g in credentials):
+        hashing.update(hashlib.sha256(key).digest() + repr((opens, guest)).encode())
+    return hashing.hexdigest()
+
+
+def load(path: Path | None, inputs: str) -> GateMemory:
+    """The memory of the last passed check with these inputs; empty if there is none, if it
+    was made with other inputs, or if it cannot be read (then every file is checked)."""
+    if path is None:
+        return GateMemory(inputs)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != _VERSION or data.get("inputs") != inputs:
+            return GateMemory(inputs)
+        return GateMemory(inputs, _files(data["pieces"], data["files"]), frozenset(data["secrets"]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return GateMemory(inputs)
+
+
+def _files(pieces: list[str], files: dict[str, Any]) -> dict[str, Found]:
+    if not all(isinstance(piece, str) for piece in pieces):
+        raise ValueError("not a gate memory")
+    found: dict[str, Found] = {}
+    for relative, (digest, indices, reference) in files.items():
+        if not isinstance(digest, str):
+            raise ValueError("not a gate memory")
+        shown = tuple(pieces[index] for index in indices)
+        found[relative] = Found(digest, shown, tuple(reference) if reference else None)  # type: ignore[arg-type]
+    return found
+
+
+def save(path: Path | None, memory: GateMemory) -> None:
+    """Write the memory of a check that passed (written whole, then moved into place)."""
+    if path is None:
+        return
+    table: dict[str, int] = {}
+    files = {
+        relative: [
+            found.digest,
+            [table.setdefault(piece, len(table)) for piece in found.pieces],
+            list(found.reference) if found.reference else None,
+        ]
+        for relative, found in memory.files.items()
+    }
+    data = {
+        "version": _VERSION,
+        "inputs": memory.inputs,
+        "pieces": list(table),
+        "files": files,
+        "secrets": sorted(memory.secrets),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    partial.replace(path)
