@@ -275,6 +275,29 @@ def test_topics_read_by_a_build_are_read_again_only_when_their_files_change(
         load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
 
+def test_a_change_to_one_topic_rewrites_its_line_of_the_cache_and_keeps_the_others(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = archive.topic("D_a", "A topic", "2026-W40", 1)
+    archive.topic("D_b", "Another topic", "2026-W41", 8, body="Its text, with a\nline break.")
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    before = topics_cache(archive.content).read_text(encoding="utf-8").split("\n")
+    archive.reply(first, "DC_1", "br-ana", "BR", 2, "A new reply.")
+    written: list[str] = []
+    real_entry = cache_module._entry
+    monkeypatch.setattr(cache_module, "_entry", lambda *a: written.append(a[0]) or real_entry(*a))
+
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    assert written == [str(first.path.parent)], "only the changed topic written afresh"
+    after = topics_cache(archive.content).read_text(encoding="utf-8").split("\n")
+    unchanged = [line for line in before if "D_b" in line]
+    assert len(unchanged) == 1 and unchanged[0] in after, "the other topic's line as it was"
+    monkeypatch.setattr(cache_module, "read_topic", lambda folder, known: pytest.fail(f"read {folder}"))
+    from_the_cache = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    assert from_the_cache.topics == load_forum(archive.content, LANGUAGES).topics
+
+
 def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
     archive.topic("D_a", "A topic", "2026-W40", 1)
     topics_cache(archive.content).parent.mkdir(parents=True)

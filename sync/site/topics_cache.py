@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,35 +79,71 @@ def folder_signature(folder: Path) -> Signature:
 def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> list[Topic]:
     """Topics of the last run whose files are unchanged, the others read afresh."""
     cache = topics_cache(content)
-    before = _load(cache, known)
+    before, written = _read_cache(cache, known)
     now: dict[str, tuple[Signature, Topic]] = {}
     for folder in folders:
         signature = folder_signature(folder)
         kept = before.get(str(folder))
         now[str(folder)] = kept if kept and kept[0] == signature else (signature, read_topic(folder, known))
     if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):
-        document = {
-            "format": _FORMAT,
-            "known": _known_json(known),
-            "topics": {folder: [list(map(list, sig)), _topic_json(t)] for folder, (sig, t) in now.items()},
-        }
-        write_atomically(cache, json.dumps(document, ensure_ascii=False), private=True)
+        lines = [
+            written[folder]
+            if now[folder] is before.get(folder) and folder in written
+            else _entry(folder, *kept)
+            for folder, kept in now.items()
+        ]
+        header = json.dumps({"format": _FORMAT, "known": _known_json(known)}, ensure_ascii=False)
+        # One topic a line: the next run writes the lines of unchanged topics back as they are.
+        document = header[:-1] + ', "topics": {\n' + ",\n".join(lines) + "\n}}\n"
+        write_atomically(cache, document, private=True)
     return [topic for _, topic in now.values()]
 
 
+def _entry(folder: str, signature: Signature, topic: Topic) -> str:
+    """A topic's line of the cache: `"folder": [signature, topic]`."""
+    entry = [list(map(list, signature)), _topic_json(topic)]
+    return f"{json.dumps(folder, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}"
+
+
 def _load(cache: Path, known: Known) -> dict[str, tuple[Signature, Topic]]:
+    """The topics kept."""
+    return _read_cache(cache, known)[0]
+
+
+def _read_cache(cache: Path, known: Known) -> tuple[dict[str, tuple[Signature, Topic]], dict[str, str]]:
+    """The topics kept, and the line each was written on (to write again if unchanged)."""
     try:
-        document = json.loads(cache.read_text(encoding="utf-8"))
+        text = cache.read_text(encoding="utf-8")
+        document = json.loads(text)
         if not isinstance(document, dict) or document.get("format") != _FORMAT:
-            return {}
+            return {}, {}
         if document.get("known") != _known_json(known):  # categories, member states or languages changed
-            return {}
+            return {}, {}
         topics = document["topics"]
         if not isinstance(topics, dict):
             raise _BadCache
-        return {str(folder): (_signature(sig), _topic(data)) for folder, (sig, data) in topics.items()}
+        kept = {str(folder): (_signature(sig), _topic(data)) for folder, (sig, data) in topics.items()}
+        return kept, _lines(text, kept.keys())
     except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
-        return {}  # no cache, or not one this module wrote: read every topic's files
+        return {}, {}  # no cache, or not one this module wrote: read every topic's files
+
+
+def _lines(text: str, folders: Iterable[str]) -> dict[str, str]:
+    """Each topic's line as this module writes the cache, if it is written so (else none: the
+    topics are written afresh)."""
+    lines = text.split("\n")[1:-2]
+    found: dict[str, str] = {}
+    decoder = json.JSONDecoder()
+    for line in lines:
+        line = line.removesuffix(",")
+        try:
+            folder, end = decoder.raw_decode(line)
+        except ValueError:
+            return {}
+        if not isinstance(folder, str) or line[end : end + 2] != ": ":
+            return {}
+        found[folder] = line
+    return found if found.keys() == set(folders) else {}
 
 
 # Writing ---------------------------------------------------------------------------------
