@@ -17,6 +17,7 @@ from sync.cli.main import main
 from sync.github.writes import QUERIES as MUTATIONS
 from sync.model.content import read_file
 from sync.site.build import build_site
+from sync.site.gate_memory import memory_file
 from sync.site.topics_cache import topics_cache
 
 pytest_plugins = ["syncfixtures"]
@@ -160,11 +161,14 @@ def test_erasing_a_post_removes_the_topics_a_build_kept_read(world: World, tmp_p
     build_site(world.archive.project, tmp_path / "site", demo=True)
     kept = topics_cache(world.archive.content)
     assert SECRET.encode() in kept.read_bytes()
+    gate = memory_file(world.archive.root, tmp_path / "site")
+    assert gate.is_file(), "the publish gate's digests of the forum's texts"
 
     status, output = forum(world, "erase", ana.id, "--requested-by", "br")
 
     assert status == 0, output
     assert not kept.exists()
+    assert not gate.exists()
 
 
 def test_an_erased_proposal_is_deleted_on_github_and_a_full_sync_leaves_it_out(world: World) -> None:

@@ -15,7 +15,8 @@ from decrypt import open_page, sign_in
 
 from sync.cli.main import main
 from sync.site import build_plan, publish_gate
-from sync.site.build import BuildError, build_site, gate_memory_file
+from sync.site.build import BuildError, build_site
+from sync.site.gate_memory import memory_file
 from sync.site.protection import demo_password
 from sync.site.urls import topic_slug
 
@@ -332,9 +333,9 @@ def test_an_unreadable_or_foreign_gate_memory_means_every_file_is_checked(
 ) -> None:
     project = forum_with_topics.project
     site = build_site(project).site_dir
-    memory_file = gate_memory_file(project.root, site)
-    assert memory_file.is_file(), "the gate remembers the site it passed"
-    memory_file.write_text(memory)
+    remembered = memory_file(project.root, site)
+    assert remembered.is_file(), "the gate remembers the site it passed"
+    remembered.write_text(memory)
     opened = _checked(monkeypatch)
 
     report = build_site(project)

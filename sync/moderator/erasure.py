@@ -24,6 +24,7 @@ from sync.model.domain import Forum, Post, Proposal, Topic
 from sync.model.errors import ForumError, given
 from sync.model.tombstones import Tombstone, load_tombstones, save_tombstones
 from sync.moderator.rooms import erase_copies
+from sync.site import gate_memory
 from sync.site.topics_cache import forget_read_topics
 
 MODERATOR = "WIPO"
@@ -71,6 +72,7 @@ def erase_post(
     for path in removed:
         path.unlink()
     forget_read_topics(content)  # the copy of the archive kept for builds held the post too
+    gate_memory.forget_all(content.resolve().parent)  # and the gate's digests of its words
     save_tombstones(content, [*tombstones, Tombstone(post.id, today, asked_by)])
     return Erasure(post.id, removed, rethreaded, on_github)
 

@@ -6,7 +6,6 @@ that a broken content file never leaves a half-built site behind.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -25,7 +24,7 @@ from sync.model.config import Project
 from sync.model.credentials import CredentialError
 from sync.model.domain import ContentError, Forum
 from sync.model.errors import ForumError
-from sync.site import incremental
+from sync.site import gate_memory, incremental
 from sync.site.build_plan import INPUTS, PLAN, BuildInputs, BuildPlan
 from sync.site.docs_folder import check_docs_folder, public_page_paths
 from sync.site.encryption import NAME as ENCRYPTION
@@ -106,7 +105,7 @@ def build_site(
         rebuild = incremental.Rebuild(target, staging, forum, full)
         config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
         mkdocs_build(config)
-        check_site(staging, _gate_inputs(config, project), gate_memory_file(project.root, target))
+        check_site(staging, _gate_inputs(config, project), gate_memory.memory_file(project.root, target))
     except (Abort, PluginError, ConfigurationError, PublishError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(_one_line(error)) from None
@@ -136,13 +135,6 @@ def _gate_inputs(config: object, project: Project) -> GateInputs:
         public_texts="\n".join(public),
         credentials=config.plugins[ENCRYPTION].entry_keys(),  # type: ignore[attr-defined]
     )
-
-
-def gate_memory_file(project_root: Path, target: Path) -> Path:
-    """Where the publish gate remembers the last site it passed in `target` (one a folder:
-    `forum serve` and `forum build` publish to different ones)."""
-    name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
-    return project_root / ".cache" / f"publish-gate-{name}.json"
 
 
 def _replace(new: Path, target: Path) -> None:

@@ -63,6 +63,20 @@ class GateMemory:
         return {piece for found in self.files.values() for piece in found.pieces}
 
 
+def memory_file(project_root: Path, site: Path) -> Path:
+    """Where the gate remembers the last site it passed into `site` (one a folder: `forum
+    serve` and `forum build` publish to different ones)."""
+    name = hashlib.sha256(str(site.resolve()).encode()).hexdigest()[:16]
+    return project_root / ".cache" / f"publish-gate-{name}.json"
+
+
+def forget_all(project_root: Path) -> None:
+    """Remove every memory of the gate (after an erasure: not even a digest of a text erased
+    stays; the next build checks every file)."""
+    for path in (project_root / ".cache").glob("publish-gate-*.json"):
+        path.unlink(missing_ok=True)
+
+
 def file_digest(data: bytes) -> str:
     """A file's bytes, as the memory knows them."""
     return hashlib.sha256(data).hexdigest()
