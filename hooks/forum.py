@@ -27,7 +27,7 @@ from sync.site.incremental import carry
 from sync.site.navigation import navigation
 from sync.site.protection import signin_translations
 from sync.site.search import post_entries
-from sync.site.theme_cache import remember_compiled_templates
+from sync.site.theme_cache import RenderedOnce, navigation_key, remember_compiled_templates
 
 
 def _language(config: MkDocsConfig) -> str:
@@ -135,6 +135,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     to the encryption plugin, which encrypts them with the page's key as soon as the page is
     encrypted, rather than to Material's index: held there in clear, every language's text
     was the build's peak of memory."""
+    in_navigation = page in getattr(nav, "pages", [page])
+    context["forum_nav_key"] = navigation_key(_language(config), page.url, in_navigation)
     plan = build_plan.plan_of(config)
     site_page = plan.pages.get(page.file.src_uri)
     if site_page is None:
@@ -146,6 +148,12 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         config.plugins[ENCRYPTION].index_with_page(page.url, entries)  # type: ignore[attr-defined]
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     return context
+
+
+def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
+    """The theme's `forum_once`, fresh for each build and language (sync.site.theme_cache)."""
+    env.globals["forum_once"] = RenderedOnce()  # type: ignore[attr-defined]
+    return env
 
 
 @event_priority(-100)  # after encryptcontent (0) encrypted the page: its HTML is written

@@ -14,6 +14,7 @@ from bs4 import Tag
 from conftest import BuiltSite, i18n_languages
 
 from sync.model.domain import ProposalStatus
+from sync.site import theme_cache
 from sync.site.pages import topic_slug
 
 LANGUAGES = ("en", "fr", "es")
@@ -396,3 +397,42 @@ def test_chinese_and_russian_are_switched_on_in_mkdocs_yml_alone(
     assert "Последние ответы" in site.text("ru/")
     assert "Оригинал: французский — перевод ожидается" in site.text(f"ru/{TOPIC}")
     assert site.page("ru/").body["dir"] == "ltr"
+
+
+def test_the_navigation_rendered_once_for_topic_pages_is_the_one_each_would_render(
+    small_forum: Archive, build: Callable[..., BuiltSite], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reused: list[object] = []
+    real = theme_cache.RenderedOnce.__call__
+
+    def checked(self: theme_cache.RenderedOnce, key: object, caller: Callable[[], str]) -> str:
+        shown = real(self, key, caller)
+        if key is not None:
+            assert shown == caller(), f"the navigation kept for {key} is not this page's own"
+            reused.append(key)
+        return shown
+
+    monkeypatch.setattr(theme_cache.RenderedOnce, "__call__", checked)
+    site = build(today=date(2026, 10, 8))
+
+    assert ("fr", "fr/topics") in reused and reused.count(("en", "topics")) >= 2
+    nav = site.page(f"fr/{TOPIC}").select_one("nav.md-nav--primary")
+    assert "Formation et renforcement des capacités" in nav.get_text(" ")
+    for anchor in nav.select("a[href]"):
+        target = urlparse(urljoin(f"http://forum.test/fr/{TOPIC}", anchor["href"])).path.lstrip("/")
+        assert (site.dir / target / "index.html").is_file() or (site.dir / target).is_file(), anchor["href"]
+
+
+def test_the_forums_copy_of_materials_navigation_is_materials_own() -> None:
+    import material
+
+    ours = (Path(__file__).parent.parent / "hooks/theme/partials/nav.html").read_text(encoding="utf-8")
+    copied = ours.split("{#- Material's nav.html: from here -#}\n")[1].split(
+        "\n{#- Material's nav.html: to here"
+    )[0]
+    upstream = (Path(material.__file__).parent / "templates/partials/nav.html").read_text(encoding="utf-8")
+    assert copied.strip() in upstream, "Material's nav.html changed: copy it again between the markers"
+    assert (
+        upstream.split('{% import "partials/nav-item.html" as item with context %}\n')[1].strip()
+        == copied.strip()
+    )

@@ -74,3 +74,28 @@ def remember_compiled_templates(theme: Any) -> None:
 
     theme.get_env = get_env
     theme._forum_compiled_once = True
+
+
+class RenderedOnce:
+    """A part of the theme rendered once per key and reused (`{% call forum_once(key) %}`):
+    the navigation of pages outside it, the same on every topic page of a language. A key
+    of None renders every time. One per Jinja environment: MkDocs makes one per build and
+    language, so nothing outlives the navigation it was rendered from."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[Any, str] = {}
+
+    def __call__(self, key: Any, caller: Any) -> str:
+        if key is None:
+            return caller()
+        if key not in self._rendered:
+            self._rendered[key] = caller()
+        return self._rendered[key]
+
+
+def navigation_key(language: str, page_url: str, in_navigation: bool) -> tuple[str, str] | None:
+    """What the navigation of a page depends on, for a page outside it: the language and the
+    folder its links are relative to (nothing is marked current). None for a page in it."""
+    if in_navigation:
+        return None
+    return (language, page_url.rstrip("/").rpartition("/")[0])
