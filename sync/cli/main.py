@@ -17,8 +17,7 @@ import click
 
 from sync.cli.access import access as access_command
 from sync.cli.moderator import MODERATION_COMMANDS
-from sync.cli.options import credentials_file_option, one_line, open_project, project_option
-from sync.github.client import DEFAULT_API_URL
+from sync.cli.options import credentials_file_option, github_options, one_line, open_project, project_option
 from sync.intake.pipeline import SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
 from sync.model.credentials import (
     Credentials,
@@ -278,25 +277,7 @@ def stats(project_dir: Path | None, as_of: datetime | None, csv_dir: Path | None
 @main.command()
 @project_option
 @click.option("--full", is_flag=True, help="Read every discussion, not only what changed since last time.")
-@click.option(
-    "--repository",
-    envvar="GITHUB_REPOSITORY",
-    required=True,
-    help="The forum's repository on GitHub, owner/name (default: $GITHUB_REPOSITORY).",
-)
-@click.option(
-    "--token",
-    envvar="GITHUB_TOKEN",
-    required=True,
-    help="A token that reads discussions and opens pull requests (default: $GITHUB_TOKEN).",
-)
-@click.option(
-    "--api-url",
-    envvar="GITHUB_API_URL",
-    default=DEFAULT_API_URL,
-    help="GitHub's API, https://HOST/api/v3 on GitHub Enterprise Server (default: $GITHUB_API_URL, "
-    "else https://api.github.com).",
-)
+@github_options("A token that reads discussions and opens pull requests", required=True)
 def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_url: str) -> None:
     """Bring moderated contributions from GitHub Discussions into content/ by a pull request."""
     project = _project(project_dir)

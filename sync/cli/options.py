@@ -41,13 +41,20 @@ def github_options(token_help: str, required: bool = False) -> Callable[[Command
             "--repository",
             envvar="GITHUB_REPOSITORY",
             required=required,
-            help="owner/name ($GITHUB_REPOSITORY).",
+            help="The forum's repository on GitHub, owner/name (default: $GITHUB_REPOSITORY).",
         ),
         click.option(
-            "--token", envvar="GITHUB_TOKEN", required=required, help=f"{token_help} ($GITHUB_TOKEN)."
+            "--token",
+            envvar="GITHUB_TOKEN",
+            required=required,
+            help=f"{token_help} (default: $GITHUB_TOKEN).",
         ),
         click.option(
-            "--api-url", envvar="GITHUB_API_URL", default=DEFAULT_API_URL, help="($GITHUB_API_URL)."
+            "--api-url",
+            envvar="GITHUB_API_URL",
+            default=DEFAULT_API_URL,
+            help="GitHub's API, https://HOST/api/v3 on GitHub Enterprise Server "
+            "(default: $GITHUB_API_URL, else https://api.github.com).",
         ),
     )
 
