@@ -172,3 +172,59 @@ def test_the_years_give_the_same_hits_as_one_file_on_a_generated_archive(
     rare = [w for w in sorted(words) if words[w] == 1][:2]
     queries = [common[0], common[5], f"{common[1]} {common[2]}", *rare]
     compare(browser, site.dir, queries, "BR", STRONG["BR"])
+
+
+@pytest.mark.browser
+def test_a_hit_reached_by_keyboard_stays_under_the_reader_when_an_earlier_year_arrives(
+    browser: Browser, generated: tuple[Path, BuiltSite]
+) -> None:
+    _, site = generated
+    parts = listing(site.dir)["en"]
+    assert len(parts) > 1, "the archive spans several years"
+    entries = [e for e in open_search_index(site.dir, site.keys) if e["location"].startswith("topics/")]
+    word = max(
+        {w for e in entries for w in re.findall(r"[a-z]{7,}", e["text"].lower())},
+        key=lambda w: (sum(w in e["text"].lower() for e in entries), w),
+    )
+    topic = sorted(p.parent.name for p in (site.dir / "topics").glob("*/index.html"))[-1]
+    held: list = []
+    context = browser.new_context()
+    page = context.new_page()
+    hits = page.locator(".forum-search--header .forum-search__results")
+    with serving(site.dir) as url:
+        # The earlier years' files wait until the reader is on a hit.
+        earlier = re.compile("|".join(re.escape(part["file"]) for part in parts[1:]))
+        page.route(earlier, lambda route: held.append(route))
+        sign_in_page(page, f"{url}topics/{topic}/", "BR", STRONG["BR"])
+        expect(page.locator(".forum-signout")).to_be_visible()
+        box = page.get_by_role("search").get_by_role("searchbox", name=re.compile("Search the forum"))
+        box.fill(word)
+        expect(hits.locator(".forum-search__hit a").first).to_be_visible()
+        box.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        reached = page.evaluate("document.activeElement.getAttribute('href')")
+        shown = hits.locator("a").evaluate_all("links => links.map(l => l.getAttribute('href'))")
+        assert reached == shown[1] and hits.get_attribute("data-complete") == "false"
+
+        page.wait_for_timeout(100)
+        assert held, "an earlier year was asked for, and waits"
+        page.unroute(earlier)  # lets the requests held go on
+        names = [part["file"] for part in parts[1:]]
+        arrived = "names => names.every(n => performance.getEntriesByType('resource').some(e => e.name.endsWith(n)))"
+        for _ in range(200):
+            if page.evaluate(arrived, names):
+                break
+            page.wait_for_timeout(50)
+        assert page.evaluate(arrived, names), "every earlier year fetched"
+        page.wait_for_timeout(300)  # the years decrypted and searched
+
+        assert page.evaluate("document.activeElement.getAttribute('href')") == reached, "still on it"
+        assert hits.locator("a").evaluate_all("links => links.map(l => l.getAttribute('href'))") == shown
+        page.keyboard.press("ArrowUp")
+        page.keyboard.press("ArrowUp")
+        expect(box).to_be_focused()
+        expect(hits).to_have_attribute("data-complete", "true")  # drawn again once left
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/topics/[0-9a-f]{12}/#post-"))
+    context.close()

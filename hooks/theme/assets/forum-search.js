@@ -255,6 +255,19 @@
     return text;
   }
 
+  // Runs `redraw` once the focus leaves `list` (moving between its hits is not leaving it).
+  function redrawLater(list, redraw) {
+    if (list.forumRedraw) { list.forumRedraw = redraw; return; }
+    list.forumRedraw = redraw;
+    list.addEventListener("focusout", function left(event) {
+      if (list.contains(event.relatedTarget)) return;
+      list.removeEventListener("focusout", left);
+      const pending = list.forumRedraw;
+      list.forumRedraw = null;
+      pending();
+    });
+  }
+
   // Shows a query's hits in a list, again each time a year arrives.
   function show(form, query, status, list, limit, after) {
     const st = state(form);
@@ -262,6 +275,12 @@
     start(st);
     const render = function () {
       const found = results(st, query);
+      // A reader moving through the hits by keyboard keeps them where they are: an earlier
+      // year arriving redraws them once the focus has left the list, not under the reader.
+      if (list.contains(document.activeElement)) {
+        redrawLater(list, function () { if (form.forumListener === render) render(); });
+        return;
+      }
       list.replaceChildren.apply(list, found.slice(0, limit).map(function (result) { return hit(st, result); }));
       list.dataset.complete = st.done ? "true" : "false";
       status.textContent = statusText(form, st, found.length);
