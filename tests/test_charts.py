@@ -4,12 +4,15 @@ of the demo's charts stands inside its chart, in French and in Arabic, on a phon
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import fromstring
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import BuiltSite, serving
+from hypothesis import given
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, expect
 
 from sync.i18n.interface import Interface
@@ -49,8 +52,31 @@ def test_a_hostile_label_is_written_as_text_never_as_markup() -> None:
     assert "<script>" not in bars and "&lt;script&gt;" in bars
 
 
+@given(st.lists(st.text(max_size=30), max_size=4), st.text(max_size=20))
+def test_any_label_comes_out_as_the_words_it_was(labels: list[str], legend: str) -> None:
+    t = Interface("fr")
+    bars = bar_chart("regions", labels, [2.0] * len(labels), legend, legend, t)
+    weeks = weekly_chart("weekly", labels, [1] * len(labels), [0] * len(labels), (legend, "x"), "Alt", t)
+
+    for chart in (bars, weeks):
+        root = fromstring(chart)  # well-formed XML, whatever the labels held
+        assert {element.tag.removeprefix(SVG) for element in root.iter()} <= {
+            "svg",
+            "title",
+            "style",
+            "path",
+            "polyline",
+            "text",
+            "tspan",
+        }
+    shown = words(bars)
+    for label in labels:
+        seen = " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", label).split())
+        assert seen in shown or not seen
+
+
 def test_a_control_character_in_a_label_is_dropped_so_the_svg_stays_xml() -> None:
-    chart = bar_chart("regions", ["Africa\x00\x1b"], [2.0], "Posts", "Alt\x07", Interface("en"))
+    chart = bar_chart("regions", ["Africa\x00\x1b\uffff"], [2.0], "Posts", "Alt\x07", Interface("en"))
 
     fromstring(chart)
     assert "Africa" in words(chart)

@@ -38,7 +38,7 @@ LINE_HEIGHT = 12.0  # between two lines of a wrapped label
 # (East Asian) character is two columns, one em.
 COLUMN = 0.6
 BASELINE = 0.35 * FONT  # from a text's middle to its baseline, to centre it on a bar or a tick
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML, never shown
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML, never shown
 
 
 def bar_chart(
@@ -71,7 +71,7 @@ def bar_chart(
     bars, axes = [], [f"M{_n(x(left))} {_n(top)}V{_n(bottom)}H{_n(x(right))}"]
     for index, (label, value, number) in enumerate(zip(wrapped, values, numbers, strict=True)):
         middle = top + row * (index + 0.5)  # the first row on top, as in the table beneath
-        length = max(value, 0.0) * scale
+        length = min(max(value, 0.0), end) * scale  # a share over 100 % stops at the edge
         thickness = row * 0.6
         bars.append(_box(min(x(left), x(left + length)), middle - thickness / 2, length, thickness))
         chart.text(x(left - 6), middle, label, "end")
