@@ -569,7 +569,7 @@ def test_arabic_charts_read_right_to_left(known: Archive, build: Callable[..., B
     page = site.page("ar/statistics/")
     assert page.body["dir"] == "rtl"
     svg = page.select_one("#posts_by_region svg")
-    assert "direction: ltr" in svg["style"], "matplotlib placed the words: the chart is not flipped again"
+    assert "direction: ltr" in svg["style"], "the words are placed already: the chart is not flipped again"
     words = {text.get_text(): text for text in svg.select("text")}
     assert {"أفريقيا", "أوروبا", "المشاركات"} <= set(words)
     # Mirrored: the regions' names stand right of the bars, at the chart's right edge.

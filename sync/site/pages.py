@@ -169,7 +169,7 @@ class Site:
         if page.kind == "search":
             return search_html(page.url, t, self.forum.languages)
         if page.kind in ("statistics", "moderator"):
-            from sync.site.statistics import moderator_html, statistics_html  # matplotlib: only here
+            from sync.site.statistics import moderator_html, statistics_html  # only these pages need them
             from sync.stats.figures import compute
 
             if self._figures is None:

@@ -9,8 +9,8 @@ changed), the others are copied from the site being served, and the publish gate
 every file before the new site replaces it. A rebuild that fails says why in one line and
 the last good site stays served.
 
-The statistics' charts are most of a rebuild after a new reply (fifteen charts drawn by
-matplotlib on the demo): the first rebuild copies the statistics pages as they were and the
+The statistics pages come after the rest in a rebuild after a new reply (their figures count
+the whole forum; fifteen charts on the demo): the first rebuild copies them as they were and the
 browser reloads; a second rebuild right after makes them afresh, and reloads the browser
 again only if they changed.
 
