@@ -35,6 +35,14 @@ def _strings(language: str) -> dict[str, str]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+@cache
+def _names(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """CLDR's names of territories and languages in `language`, looked up for every post of
+    every listing: read out of Babel once per process."""
+    locale = Locale.parse(language)
+    return dict(locale.territories), dict(locale.languages)
+
+
 class Interface:
     """Everything a page needs to speak one language."""
 
@@ -42,6 +50,7 @@ class Interface:
         self.language = language
         self.strings = _strings(language)
         self.locale = Locale.parse(language)
+        self._territories, self._languages = _names(language)
 
     def __call__(self, key: str, **values: object) -> str:
         """The interface string `key`, with its {placeholders} filled in (numbers as this
@@ -70,11 +79,11 @@ class Interface:
 
     def language_name(self, code: str) -> str:
         """A language's name as readers of this language write it (français: « espagnol »)."""
-        return self.locale.languages.get(code, code)
+        return self._languages.get(code, code)
 
     def member_state(self, code: str) -> str:
         """A member state's name in this language, from its ISO 3166 code."""
-        return self.locale.territories.get(code, code)
+        return self._territories.get(code, code)
 
     def date(self, moment: datetime) -> str:
         """A date as this language writes it: 5 octobre 2026, October 5, 2026…"""
