@@ -7,7 +7,8 @@ Chinese or Russian on needs no translation work beyond those files.
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -43,6 +44,18 @@ def _names(language: str) -> tuple[dict[str, str], dict[str, str]]:
     return dict(locale.territories), dict(locale.languages)
 
 
+# Every post's date and every count of every listing is written through these: Babel's
+# formatting costs microseconds each, and a ten-year archive has few distinct ones.
+@functools.lru_cache(maxsize=65536)
+def _number(language: str, value: int) -> str:
+    return format_decimal(value, locale=Locale.parse(language))
+
+
+@functools.lru_cache(maxsize=65536)
+def _long_date(language: str, day: date) -> str:
+    return format_date(day, format="long", locale=Locale.parse(language))
+
+
 class Interface:
     """Everything a page needs to speak one language."""
 
@@ -60,7 +73,7 @@ class Interface:
 
     def number(self, value: int) -> str:
         """A whole number as this language writes it (CLDR)."""
-        return format_decimal(value, locale=self.locale)
+        return _number(self.language, value)
 
     def sentences(self, *sentences: str) -> str:
         """Sentences one after the other: a space between them, none in Chinese."""
@@ -85,9 +98,10 @@ class Interface:
         """A member state's name in this language, from its ISO 3166 code."""
         return self._territories.get(code, code)
 
-    def date(self, moment: datetime) -> str:
+    def date(self, moment: datetime | date) -> str:
         """A date as this language writes it: 5 octobre 2026, October 5, 2026…"""
-        return format_date(moment, format="long", locale=self.locale)
+        day = moment.date() if isinstance(moment, datetime) else moment  # as Babel does
+        return _long_date(self.language, day)
 
 
 @cache
