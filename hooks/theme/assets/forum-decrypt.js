@@ -27,8 +27,14 @@
   window.encryptcontent_event = new Event("encryptcontent_event");
   window.encryptcontent_done = false;
 
+  // The browser's own decoder where it has one; else a plain loop (Uint8Array.from with a
+  // function per character made a string per byte: a garbage collection on most pages).
   function fromBase64(text) {
-    return Uint8Array.from(atob(text), function (c) { return c.charCodeAt(0); });
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
   }
 
   function fromHex(hex) {
