@@ -50,7 +50,9 @@ NEEDLE = "forum-bench-needle"  # sessionStorage: the text that shows the content
 
 # Marks `forum-bench-visible` when an h1/h2 holding the expected text (the topic's title,
 # from the archive) is visible; checked at each change of the document. The site's own mark
-# `forum-content-visible`, where it sets one, is preferred.
+# `forum-content-visible`, where it sets one, is preferred. Both come before the browser has
+# drawn the content (its style, layout and paint follow): `forum-bench-painted` is when that
+# heading was painted, by Element Timing, printed beside them.
 VISIBLE_JS = """(() => {
   let done = false;
   function check() {
@@ -61,12 +63,20 @@ VISIBLE_JS = """(() => {
       if (heading.textContent.includes(needle)
           && heading.checkVisibility({ opacityProperty: true, visibilityProperty: true })) {
         performance.mark("forum-bench-visible");
+        heading.setAttribute("elementtiming", "forum-bench-heading"); // before it is painted
         done = true;
         observer.disconnect();
         return;
       }
     }
   }
+  // When the heading was painted (Element Timing: the frame that drew it, presented).
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.identifier === "forum-bench-heading" && entry.renderTime)
+        performance.mark("forum-bench-painted", { startTime: entry.renderTime });
+    }
+  }).observe({ type: "element", buffered: true });
   const observer = new MutationObserver(check);
   observer.observe(document, { childList: true, subtree: true, characterData: true,
     attributes: true, attributeFilter: ["style", "class", "hidden"] });
@@ -77,7 +87,7 @@ MARKS_JS = """() => {
   const at = (name) => { const m = performance.getEntriesByName(name, "mark"); return m.length ? m[0].startTime : null; };
   const navigation = performance.getEntriesByType("navigation")[0];
   return { responseEnd: navigation ? navigation.responseEnd : null, bench: at("forum-bench-visible"),
-           site: at("forum-content-visible"), click: at("forum-bench-click") };
+           site: at("forum-content-visible"), click: at("forum-bench-click"), painted: at("forum-bench-painted") };
 }"""  # noqa: E501
 BENCH_MARK = "performance.getEntriesByName('forum-bench-visible').length > 0"
 EITHER_MARK = BENCH_MARK + " || performance.getEntriesByName('forum-content-visible').length > 0"
@@ -105,6 +115,7 @@ class Visible:
 
     ms: float | None
     method: str
+    painted: float | None = None  # to the content's heading painted, from the same reference
 
 
 def prepare(folder: Path, topics: int, replies: int) -> Archive:
@@ -177,7 +188,8 @@ class Reader:
         # After a click on Sign in, the bench's own mark: the site may mark its sign-in form shown.
         for key, method in reversed(methods) if since == "click" else methods:
             if marks[key] is not None and start is not None:
-                return Visible(marks[key] - start, method)
+                painted = marks["painted"] - start if marks["painted"] is not None else None
+                return Visible(marks[key] - start, method, painted)
         return Visible(None, "not seen")
 
     def open(self, address: str, title: str, name: str) -> tuple[Step, Visible]:
@@ -286,10 +298,14 @@ def report(size: int, figures: Visit) -> list[tuple[str, float, float, str]]:
     sizes = [step.transferred for step, _ in rounds]
     times = [seen.ms for _, seen in rounds if seen.ms is not None]
     methods = sorted({seen.method for _, seen in rounds})
+    painted = [seen.painted for _, seen in rounds if seen.painted is not None]
+    drawn = ""
+    if painted:  # the content's heading painted (Element Timing), after the marks above
+        drawn = f"; painted median {statistics.median(painted):.0f} ms, worst {max(painted):.0f} ms"
     median = int(statistics.median(sizes))
     print(f"  {len(rounds)} navigations between topic pages: bytes median {kb(median)},"
           f" largest {kb(max(sizes))}; visible median {statistics.median(times):.0f} ms, worst"
-          f" {max(times):.0f} ms after responseEnd ({', '.join(methods)})")  # fmt: skip
+          f" {max(times):.0f} ms after responseEnd ({', '.join(methods)}){drawn}")  # fmt: skip
     for step, seconds, at_results, where in figures.searches:
         print(f"  {step.name} ({where}): {kb(at_results)} until the result showed ({seconds:.1f} s),"
               f" {kb(step.transferred)} in all, {requests(step)}")  # fmt: skip

@@ -174,6 +174,7 @@ def test_a_step_counts_the_page_and_when_its_content_showed(browser: Browser, re
 
     step, seen = reader.open("topics/plain/", "Opened topic", "plain")
     assert seen.method == "MutationObserver" and seen.ms is not None and seen.ms >= 0
+    assert seen.painted is not None and seen.painted >= seen.ms, "the heading painted once visible"
     assert (step.requests, step.from_cache) == (2, 1)  # the page, and late.js from the cache
     assert 0 < step.transferred < 1000
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import sign_in_page
 from playwright.sync_api import Browser, Page, expect
 
-from sync.model.domain import Forum
+from sync.model.domain import Forum, Topic
 from sync.site.pages import guest_url, topic_slug
 from sync.site.protection import demo_password
 
@@ -191,3 +191,87 @@ def test_navigation_once_signed_in_marks_the_content_visible_and_fetches_no_key_
     assert "forum-decrypt-start" in marks and "forum-content-visible" in marks
     fetched = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
     assert not [name for name in fetched if "/assets/keys/" in name], "the keys kept in the tab serve"
+
+
+# What the performance marks say, and the replies drawn as they come on screen ---------------
+
+# Recorded as the page loads: whether the sign-in form was ever shown, and what was on the
+# page when the decryptor marked its content visible (Material's script, which comes after
+# the decryptor in the page, not run yet: decrypted and inflated in the decryptor's task).
+WATCH_LOADING = """(() => {
+  window.forumSeen = { form: false, atMark: null };
+  const shown = (element) => element && element.checkVisibility();
+  new MutationObserver(() => {
+    if (shown(document.getElementById("mkdocs-decrypt-form"))) window.forumSeen.form = true;
+  }).observe(document, { childList: true, subtree: true, attributes: true });
+  const mark = performance.mark.bind(performance);
+  performance.mark = (name, options) => {
+    if (name === "forum-content-visible") {
+      const heading = document.querySelector("#mkdocs-decrypted-content article h1, #mkdocs-decrypted-content > h1");
+      window.forumSeen.atMark = { heading: heading ? heading.textContent : null, shown: Boolean(shown(heading)),
+        form: document.getElementById("mkdocs-decrypt-form") !== null,
+        material: typeof window.document$ !== "undefined" };
+    }
+    return mark(name, options);
+  };
+})();"""
+
+
+# The space between the first two replies of the thread that follow each other with no answer
+# between them, and a reply's margin.
+GAP_BETWEEN_REPLIES = """() => {
+  const items = [...document.querySelectorAll("ol.forum-thread:not(.forum-thread--nested) > li")];
+  const at = items.findIndex((item, i) => item.children.length === 1 && items[i + 1]);
+  const above = items[at].querySelector("article").getBoundingClientRect();
+  const below = items[at + 1].querySelector("article").getBoundingClientRect();
+  return [below.top - above.bottom, parseFloat(getComputedStyle(items[at].querySelector("article")).marginBlockEnd)];
+}"""
+
+
+def most_replied(demo: Forum) -> Topic:
+    return max(demo.topics, key=lambda topic: len(topic.replies))
+
+
+def test_a_page_opened_signed_in_shows_its_content_with_no_sign_in_form_and_marks_it_once_shown(
+    page: Page, demo_url: str, demo: Forum
+) -> None:
+    sign_in_page(page, demo_url, "BR")
+    expect(page.locator(".forum-week")).to_be_visible()
+    page.add_init_script(WATCH_LOADING)
+    topic = most_replied(demo)
+    page.goto(f"{demo_url}topics/{topic_slug(topic.id)}/")
+    expect(page.locator("article h1")).to_have_text(topic.title)
+
+    seen = page.evaluate("window.forumSeen")
+    assert seen["form"] is False, "the sign-in form showed before the content"
+    at_mark = seen["atMark"]
+    assert at_mark and at_mark["heading"].strip() == topic.title.strip(), at_mark
+    assert at_mark["shown"] and not at_mark["form"], "marked visible before the content showed"
+    assert not at_mark["material"], "the content waited for Material's script"
+    start, visible = page.evaluate(
+        "['forum-decrypt-start', 'forum-content-visible'].map(n => performance.getEntriesByName(n)[0].startTime)"
+    )
+    assert start <= visible
+
+
+def test_the_replies_below_the_screen_are_drawn_as_before_and_a_link_to_the_last_shows_it(
+    page: Page, demo_url: str, demo: Forum
+) -> None:
+    topic = most_replied(demo)
+    address = f"{demo_url}topics/{topic_slug(topic.id)}/"
+    sign_in_page(page, address, "BR")
+    replies = page.locator("article.forum-reply")
+    expect(replies.first).to_be_visible()
+    assert replies.count() >= 3
+    # Two replies one under the other keep one margin between them, as any two posts do.
+    gap, margin = page.evaluate(GAP_BETWEEN_REPLIES)
+    assert abs(gap - margin) < 1, (gap, margin)
+
+    last = topic.replies[-1]
+    page.goto(f"{address}#post-{last.id}")
+    expect(page.locator("article h1")).to_have_text(topic.title)
+    reply = page.locator(f"#post-{last.id}")
+    expect(reply).to_be_in_viewport()
+    expect(reply.locator(".forum-post__body")).to_be_visible()
+    # Found in the page by its words, as the browser's find does, though drawn only near the screen.
+    assert page.evaluate("(id) => document.getElementById(id).innerText.length > 0", f"post-{last.id}")

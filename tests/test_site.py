@@ -92,6 +92,18 @@ def test_the_home_page_shows_the_week_the_latest_replies_categories_and_proposal
     assert [a.get_text() for a in page.select(".forum-proposals li a")] == ["IP clinics in universities"]
 
 
+def test_a_protected_pages_frame_comes_without_indentation_or_words_no_script_shows(site: BuiltSite) -> None:
+    """What every protected page repeats weighs less (issue 16): the theme's indentation
+    between tags, and the words of Material's search box and version selector, which the
+    forum has not, are left out; the page reads the same."""
+    raw = site.raw(TOPIC)
+    assert not re.search(r">[ \t]*\n\s+<", raw), "indentation between tags"
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', raw, re.S)
+    assert config and "search.result" not in config[1] and "clipboard.copy" in config[1]
+    page = site.page(TOPIC)
+    assert page.h1 and page.find(class_="forum-reply"), "the topic still reads"
+
+
 def test_the_home_page_shows_replies_in_the_readers_language_where_translated(site: BuiltSite) -> None:
     english = site.page("").select(".forum-latest li")[-1]
     french = site.page("fr/").select(".forum-latest li")[-1]
