@@ -448,3 +448,20 @@ def test_the_forums_copy_of_materials_navigation_is_materials_own() -> None:
         upstream.split('{% import "partials/nav-item.html" as item with context %}\n')[1].strip()
         == copied.strip()
     )
+
+
+def test_the_navigation_of_topic_pages_is_encrypted_once_per_language_and_opens_on_each(
+    site: BuiltSite,
+) -> None:
+    def navigation_part(url: str) -> str:
+        html = site.raw(url)
+        start = html.index('<nav class="md-nav md-nav--primary"')
+        return re.search(r"display:none !important[^>]*>([^<]*)<", html[start:])[1]
+
+    pages = sorted(p.parent.name for p in (site.dir / "fr/topics").glob("*/index.html"))
+    parts = {navigation_part(f"fr/topics/{slug}/") for slug in pages}
+    assert len(pages) >= 2 and len(parts) == 1, "one cipher text for every French topic page"
+    assert navigation_part(f"topics/{pages[0]}/") not in parts, "another language's its own"
+    for slug in pages:
+        nav = site.page(f"fr/topics/{slug}/").select_one("nav.md-nav--primary")
+        assert "Formation et renforcement des capacités" in nav.get_text(" ")

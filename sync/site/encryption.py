@@ -33,7 +33,7 @@ import json
 import logging
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,7 @@ _LEVEL = 9
 # same as one line break wherever white space collapses, which is everywhere in the page's
 # frame and its encrypted parts (never the content, whose code blocks keep theirs).
 _INDENTATION = re.compile(r">[ \t]*\n\s*<")
+_PARTS_KEPT = 512  # encrypted parts kept for the next pages: a build's navigations, many times over
 _UNUSED_SCRIPT = "/* The forum's pages decrypt with assets/forum-decrypt.js (sync/site/encryption.py). */\n"
 
 # Upstream renders the sign-in form with `Template(source)` for every page, compiling the
@@ -333,15 +334,28 @@ class ForumEncryption(upstream.encryptContentPlugin):
         self.setup.setdefault("ready_bundles", {}).setdefault(key_id, {})[page] = bundle
         self.setup.setdefault("ready_years", {})[page] = year
 
+    def _part_encrypter(self, key: bytes) -> Callable[[str], str]:
+        """Encrypts a page's navigation, header or footer. The navigation is the same on every
+        topic page of a language and level: encrypted once, and the same cipher text used on
+        each (it tells only what the pages show anyway, that their navigation is the same)."""
+        parts: dict[tuple[bytes, str], str] = self.setup.setdefault("encrypted_parts", {})
+
+        def encrypt(text: str) -> str:
+            if (key, text) not in parts:
+                if len(parts) >= _PARTS_KEPT:
+                    parts.clear()
+                parts[key, text] = ";".join(self.__encrypt_text__(_tight(text), key))
+            return parts[key, text]
+
+        return encrypt
+
     def on_post_page(self, output_content: str, page: Any, config: Any, **kwargs: Any) -> str:
         encryption = getattr(page, "encryptcontent", None)
         targets = self.config["encrypted_something"]
         if encryption is None or not targets or "inject" in encryption or self.config["sign_files"]:
             return super().on_post_page(output_content, page, config, **kwargs)
         key = encryption["key"]
-        output_content = encrypt_elements(
-            output_content, targets, lambda text: ";".join(self.__encrypt_text__(_tight(text), key))
-        )
+        output_content = encrypt_elements(output_content, targets, self._part_encrypter(key))
         # The frame left in clear, after the encrypted parts are cut out: every protected page
         # carries it, about 350 bytes (gzip) less without the indentation.
         output_content = _tight(output_content)
