@@ -31,7 +31,7 @@ from typing import Any
 # A page's reference to key files: (page, key id, its level's key file, the guests' key file).
 Reference = tuple[str, str, str, str]
 _GATE_CODE = ("publish_gate.py", "key_files_gate.py", "gate_memory.py")
-_VERSION = 2
+_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -118,17 +118,19 @@ def load(path: Path | None, inputs: str) -> GateMemory:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != _VERSION or data.get("inputs") != inputs:
             return GateMemory(inputs)
-        return GateMemory(inputs, _files(data["files"]), frozenset(data["secrets"]))
+        return GateMemory(inputs, _files(data["pieces"], data["files"]), frozenset(data["secrets"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return GateMemory(inputs)
 
 
-def _files(files: dict[str, Any]) -> dict[str, Found]:
+def _files(pieces: list[str], files: dict[str, Any]) -> dict[str, Found]:
+    if not all(isinstance(piece, str) for piece in pieces):
+        raise ValueError("not a gate memory")
     found: dict[str, Found] = {}
-    for relative, (digest, lines, reference) in files.items():
-        if not isinstance(digest, str) or not isinstance(lines, str):
+    for relative, (digest, indices, reference) in files.items():
+        if not isinstance(digest, str):
             raise ValueError("not a gate memory")
-        shown = tuple(lines.split("\n")) if lines else ()
+        shown = tuple(pieces[index] for index in indices)
         found[relative] = Found(digest, shown, tuple(reference) if reference else None)  # type: ignore[arg-type]
     return found
 
@@ -137,17 +139,22 @@ def save(path: Path | None, memory: GateMemory) -> None:
     """Write the memory of a check that passed (written whole, then moved into place)."""
     if path is None:
         return
-    files = {}
-    for relative, found in memory.files.items():
-        # A file's lines one after the other: a line read in a page never holds a line break
-        # (white space is folded); should one, the memory is not written and the next check
-        # reads every file.
-        lines = "\n".join(found.pieces)
-        if found.pieces and lines.count("\n") != len(found.pieces) - 1:
-            path.unlink(missing_ok=True)
-            return
-        files[relative] = [found.digest, lines, list(found.reference) if found.reference else None]
-    data = {"version": _VERSION, "inputs": memory.inputs, "files": files, "secrets": sorted(memory.secrets)}
+    table: dict[str, int] = {}
+    files = {
+        relative: [
+            found.digest,
+            [table.setdefault(piece, len(table)) for piece in found.pieces],
+            list(found.reference) if found.reference else None,
+        ]
+        for relative, found in memory.files.items()
+    }
+    data = {
+        "version": _VERSION,
+        "inputs": memory.inputs,
+        "pieces": list(table),
+        "files": files,
+        "secrets": sorted(memory.secrets),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
