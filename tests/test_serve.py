@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -159,3 +160,35 @@ def test_the_reload_script_is_a_file_the_pages_policy_runs(served: Served) -> No
     assert "livereload" not in _RELOAD_TAG.sub("", html), "no inline reload script"
     script = served.raw(RELOAD_SCRIPT.lstrip("/"))
     assert '"/livereload/" + epoch' in script
+
+
+def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(archive: Archive) -> None:
+    archive.topic("D_a", "Patent offices", "2026-W40", 1)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.cli",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--project",
+            str(archive.root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _until(lambda: bool(_get(f"http://127.0.0.1:{port}/")), 120)
+        assert list((archive.root / ".cache").glob("publish-gate-*.json")), (
+            "the gate remembers the served site"
+        )
+    finally:
+        server.send_signal(signal.SIGINT)  # Ctrl+C, as the moderator stops it
+        server.wait(timeout=30)
+
+    assert not list((archive.root / ".cache").glob("publish-gate-*.json"))
+    manifests = json.loads((archive.root / ".cache" / "site-builds.json").read_text(encoding="utf-8"))
+    assert manifests == {}, "nor of what the folder was built from"

@@ -70,6 +70,11 @@ def memory_file(project_root: Path, site: Path) -> Path:
     return project_root / ".cache" / f"publish-gate-{name}.json"
 
 
+def forget(project_root: Path, site: Path) -> None:
+    """Remove the memory of `site` (a folder that goes away: `forum serve`'s, at its end)."""
+    memory_file(project_root, site).unlink(missing_ok=True)
+
+
 def forget_all(project_root: Path) -> None:
     """Remove every memory of the gate (after an erasure: not even a digest of a text erased
     stays; the next build checks every file)."""

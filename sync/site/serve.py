@@ -36,7 +36,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from sync.model.config import Project
 from sync.model.errors import ForumError
-from sync.site import incremental
+from sync.site import gate_memory, incremental
 from sync.site.build import BuildReport, build_site
 
 log = logging.getLogger("mkdocs.forum.serve")
@@ -181,6 +181,7 @@ def serve_site(
     finally:
         server.shutdown()
         incremental.forget(incremental.manifest_file(project.root), site)
+        gate_memory.forget(project.root, site)
         shutil.rmtree(folder, ignore_errors=True)
 
 
