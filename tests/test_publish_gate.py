@@ -16,7 +16,7 @@ from decrypt import open_page, sign_in
 from sync.cli.main import main
 from sync.site import build_plan, publish_gate
 from sync.site.build import BuildError, build_site
-from sync.site.gate_memory import memory_file
+from sync.site.gate_memory import KEPT, memory_file
 from sync.site.protection import demo_password
 from sync.site.urls import topic_slug
 
@@ -342,3 +342,15 @@ def test_an_unreadable_or_foreign_gate_memory_means_every_file_is_checked(
 
     assert report.copied > 0
     assert set(opened) == _opened_kinds(report.site_dir)
+
+
+def test_the_gate_keeps_the_memories_of_the_last_few_folders_it_passed(
+    forum_with_topics: Archive, tmp_path: Path
+) -> None:
+    project = forum_with_topics.project
+    for number in range(KEPT + 2):
+        build_site(project, tmp_path / f"site-{number}", demo=True)
+    memories = list((project.root / ".cache").glob("publish-gate-*.json"))
+    assert len(memories) == KEPT
+    assert memory_file(project.root, tmp_path / f"site-{KEPT + 1}") in memories, "the last one kept"
+    assert memory_file(project.root, tmp_path / "site-0") not in memories

@@ -32,6 +32,7 @@ from typing import Any
 Reference = tuple[str, str, str, str]
 _GATE_CODE = ("publish_gate.py", "key_files_gate.py", "gate_memory.py")
 _VERSION = 1
+KEPT = 4  # memories kept in .cache: site/, forum serve's, and a couple more
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,20 @@ def save(path: Path | None, memory: GateMemory) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     partial.replace(path)
+    _keep_newest(path.parent, path)
+
+
+def _keep_newest(folder: Path, written: Path) -> None:
+    """Only the memories of the few folders built last: builds into passing folders (a
+    test's, a demo's elsewhere) would each leave one behind. A memory removed costs the
+    next build of its folder a full check, nothing more."""
+    memories = sorted(folder.glob("publish-gate-*.json"), key=_written_at, reverse=True)
+    for old in [memory for memory in memories if memory != written][KEPT - 1 :]:
+        old.unlink(missing_ok=True)
+
+
+def _written_at(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
