@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -189,6 +191,13 @@ CHROMIUM_ARGS = [
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def forum_serve(project_root: Path, port: int, **popen: object) -> subprocess.Popen:
+    """`forum serve --demo` on the checkout, in a process of its own, as a moderator starts it
+    (`popen`: where its output goes)."""
+    command = ["serve", "--demo", "--port", str(port), "--project", str(project_root)]
+    return subprocess.Popen([sys.executable, "-m", "sync.cli", *command], **popen)  # type: ignore[call-overload]
 
 
 @contextmanager

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from archive import Archive
 from click.testing import CliRunner
+from conftest import forum_serve
 from decrypt import open_page, sign_in
 from ports import free_port
 
@@ -81,18 +81,9 @@ def test_forum_outside_a_checkout_says_where_it_looked(tmp_path: Path) -> None:
 def test_forum_serve_serves_the_forum_on_localhost_and_rebuilds_on_edit(archive: Archive) -> None:
     topic = archive.topic("D_a", "A first title", "2026-W40", 1)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sync.cli",
-            "serve",
-            "--demo",
-            "--port",
-            str(port),
-            "--project",
-            str(archive.root),
-        ],
+    server = forum_serve(
+        archive.root,
+        port,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

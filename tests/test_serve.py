@@ -7,7 +7,6 @@ import json
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from urllib.parse import urljoin
 
 import pytest
 from archive import Archive
+from conftest import forum_serve
 from decrypt import open_page, sign_in
 from ports import free_port
 
@@ -85,18 +85,9 @@ def served(archive: Archive, tmp_path: Path) -> Iterator[Served]:
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as errors:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sync.cli",
-                "serve",
-                "--demo",
-                "--port",
-                str(port),
-                "--project",
-                str(archive.root),
-            ],
+        server = forum_serve(
+            archive.root,
+            port,
             stdout=subprocess.DEVNULL,
             stderr=errors,
         )
@@ -165,18 +156,9 @@ def test_the_reload_script_is_a_file_the_pages_policy_runs(served: Served) -> No
 def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(archive: Archive) -> None:
     archive.topic("D_a", "Patent offices", "2026-W40", 1)
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sync.cli",
-            "serve",
-            "--demo",
-            "--port",
-            str(port),
-            "--project",
-            str(archive.root),
-        ],
+    server = forum_serve(
+        archive.root,
+        port,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
