@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# A page's reference to key files: (page, key id, its level's key file, the guests' key file).
-Reference = tuple[str, str, str, str]
+from sync.site.key_files_gate import Reference
+
 _GATE_CODE = ("publish_gate.py", "key_files_gate.py", "gate_memory.py")
 _VERSION = 1
 KEPT = 4  # memories kept in .cache: site/, forum serve's, and a couple more
@@ -51,13 +51,6 @@ class GateMemory:
     inputs: str = ""  # digest of everything but the forum's texts the check depended on
     files: dict[str, Found] = field(default_factory=dict)  # site path → what was found
     secrets: frozenset[str] = frozenset()  # digests of the texts looked for
-
-    def recall(self, relative: str, data: bytes) -> Found | None:
-        """What was found in this file at this path, if its bytes are those checked."""
-        found = self.files.get(relative)
-        if found is None or found.digest != file_digest(data):
-            return None
-        return found
 
     def pieces(self) -> set[str]:
         """Every line the last check read in clear (and looked through for every text)."""

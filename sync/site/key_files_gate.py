@@ -31,6 +31,10 @@ from sync.site.signin import GUESTS, entry_id
 _DATA = re.compile(r'<script type="application/json" id="forum-encryptcontent">(.*?)</script>', re.DOTALL)
 
 
+# A page's reference to key files: (page, key id, its level's key file, the guests' key file).
+Reference = tuple[str, str, str, str]
+
+
 class KeyFileError(Exception):
     """A key file or a page's reference to one failed the check (the publish gate's error)."""
 
@@ -51,7 +55,7 @@ class KeyFiles:
     keys: Mapping[str, bytes]  # this build's content keys by id
     credentials: tuple[EntryKey, ...]
     levels: dict[str, str] = field(default_factory=dict)  # key file's site path → its level
-    references: list[tuple[str, str, str, str]] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
 
     def check_file(self, relative: str, text: str) -> None:
         """One key file, whole: its name, its shape, and every entry opened."""
@@ -113,7 +117,7 @@ class KeyFiles:
                 raise KeyFileError(f"{page}: names no guests' key file ({guests or 'none'})")
 
 
-def page_reference(relative: str, text: str) -> tuple[str, str, str, str]:
+def page_reference(relative: str, text: str) -> Reference:
     """Which key files a protected page names: (page, key id, its level's, the guests')."""
     block = _DATA.search(text)
     try:
