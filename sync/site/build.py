@@ -28,8 +28,9 @@ from sync.site import gate_memory, incremental
 from sync.site.build_plan import INPUTS, PLAN, BuildInputs, BuildPlan
 from sync.site.docs_folder import check_docs_folder, public_page_paths
 from sync.site.encryption import NAME as ENCRYPTION
+from sync.site.forum_texts import forum_secrets
 from sync.site.protection import protection_for_build
-from sync.site.publish_gate import GateInputs, PublishError, check_site, forum_secrets
+from sync.site.publish_gate import GateInputs, PublishError, check_site
 from sync.site.topics_cache import load_forum_cached
 
 # A project site of github.io shares its origin, and so the readers' sessionStorage (where

@@ -14,7 +14,7 @@ the gate reads every file of it and refuses the lot, naming the file and the rea
   not of a credential of that level, or keys other than this build's (sync.site.key_files_gate);
 - any page, public or not, or the public search index or the sitemap, shows in clear a text
   of the forum: a topic's or a proposal's title, a category's name or description, a
-  person's name or organization, the first or last words of a post.
+  person's name or organization, the first or last words of a post (sync.site.forum_texts).
 
 The gate fails closed: whatever it cannot read is an error too. A rebuild's gate opens
 again only the files whose bytes are not those it passed last time, and still looks for
@@ -40,7 +40,6 @@ from typing import Any
 from Crypto.Cipher import AES
 from Crypto.Util.Padding import unpad
 
-from sync.model.domain import Forum, Post
 from sync.site import gate_memory, key_files_gate
 from sync.site.gate_memory import Found, GateMemory
 from sync.site.key_files_gate import EntryKey
@@ -61,13 +60,8 @@ _CONTENT = '<div id="mkdocs-encrypted-content" style="display:none">'
 _HIDDEN = re.compile(r"display:none !important[^>]*>([^<]*)<")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-# Not a word or plain punctuation: what Markdown may change (* _ ` [ ] < > & # | ~ ! …).
-_NOT_PLAIN = re.compile("[^\\w ,.;:?'\u2019()-]|_")
 _WORD = re.compile(r"\w+")
-# Texts shorter than this are too common to mean a leak (a name such as "Li" is in "Link").
-SHORTEST_SECRET = 6
 _FEW_SECRETS = 100  # texts looked for one by one through the lines, without a words' index
-_SNIPPET = 80  # characters of a post's text looked for, at its start and at its end
 
 
 class PublishError(Exception):
@@ -397,36 +391,3 @@ def _check_secrets(
 
 def _shown(secret: str) -> str:
     return repr(secret if len(secret) <= 40 else secret[:37] + "…")
-
-
-def forum_secrets(forum: Forum, extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """The texts of the forum that nobody without a credential may read."""
-    texts: list[str] = list(extra)
-    for category in forum.categories.values():
-        texts += [*category.names.values(), *category.descriptions.values()]
-    for person in forum.roster.people():
-        texts += [person.name, person.organization or ""]
-    posts: list[Post] = [*forum.topics, *forum.proposals]
-    posts += [reply for topic in forum.topics for reply in topic.replies]
-    for post in posts:
-        texts.append(getattr(post, "title", "") or "")
-        texts += _snippets(post.body)
-        for translation in post.translations.values():
-            texts += [translation.title or "", *_snippets(translation.body)]
-    unique = {_SPACE.sub(" ", text).strip() for text in texts}
-    return tuple(sorted(text for text in unique if len(text) >= SHORTEST_SECRET))
-
-
-def _snippets(body: str) -> list[str]:
-    """Words of a post as its page shows them, from its first and last lines: the longest run
-    of plain words and punctuation at the start of the first and the end of the last, which
-    Markdown writes out as it is (rendering every post again would cost a rebuild more than
-    the build itself)."""
-    lines = [line for line in body.splitlines() if line.strip()]
-    if not lines:
-        return []
-    found = []
-    for part in {lines[0][: _SNIPPET * 2], lines[-1][-_SNIPPET * 2 :]}:
-        run = " ".join(max(_NOT_PLAIN.split(part), key=len).split()).strip(" ,.;:?'\u2019()-")
-        found.append(run if len(run) <= _SNIPPET else run[:_SNIPPET].rsplit(" ", 1)[0])
-    return found
