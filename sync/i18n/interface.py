@@ -7,9 +7,8 @@ Chinese or Russian on needs no translation work beyond those files.
 
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -46,12 +45,12 @@ def _names(language: str) -> tuple[dict[str, str], dict[str, str]]:
 
 # Every post's date and every count of every listing is written through these: Babel's
 # formatting costs microseconds each, and a ten-year archive has few distinct ones.
-@functools.lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def _number(language: str, value: int) -> str:
     return format_decimal(value, locale=Locale.parse(language))
 
 
-@functools.lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def _long_date(language: str, day: date) -> str:
     return format_date(day, format="long", locale=Locale.parse(language))
 
