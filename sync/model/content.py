@@ -40,8 +40,9 @@ from sync.model.domain import (
 )
 from sync.model.fields import Fields
 from sync.model.files import write_atomically
+from sync.model.front_matter import load_front_matter
 from sync.model.paths import check_lines, post_path_problem, translation_path_problem
-from sync.model.roster import FAST_LOADER, load_categories, load_roster
+from sync.model.roster import load_categories, load_roster
 
 TOPIC_FILE = "topic"
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
@@ -139,12 +140,15 @@ def read_file(path: Path) -> tuple[Fields, str]:
         raise ContentError(path, "front matter", "is missing; expected a --- block at the top")
     try:
         header, body = handler.split(text)
-        # libyaml's loader when present: reading front matter is most of reading the archive.
-        metadata = yaml.load(header, Loader=FAST_LOADER)
     except ValueError:
         raise ContentError(path, "front matter", "is not closed; expected a second --- line") from None
+    try:
+        # Reading front matter is most of reading the archive (sync.model.front_matter).
+        metadata = load_front_matter(header)
     except yaml.YAMLError as error:
         raise ContentError(path, "front matter", f"expected valid YAML: {error}") from None
+    except ValueError as error:  # a date YAML recognizes but no calendar has (2026-13-45)
+        raise ContentError(path, "front matter", f"expected valid dates: {error}") from None
     if not isinstance(metadata, dict) or not metadata:
         raise ContentError(path, "front matter", "expected fields such as id: and author:")
     return Fields(path, metadata), normal_body(body)
