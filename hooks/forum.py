@@ -134,7 +134,8 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
     and tell Material to skip every forum page: listings are no search hits. The entries go
     to the encryption plugin, which encrypts them with the page's key as soon as the page is
     encrypted, rather than to Material's index: held there in clear, every language's text
-    was the build's peak of memory."""
+    was the build's peak of memory. The page's HTML is set aside while Material's search
+    plugin, which skips it, runs (ForumEncryption.set_aside)."""
     in_navigation = page in getattr(nav, "pages", [page])
     context["forum_nav_key"] = navigation_key(_language(config), page.url, in_navigation)
     plan = build_plan.plan_of(config)
@@ -147,6 +148,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object
         entries = post_entries(plan.forum, topic, page.url, Interface(site_page.language))
         config.plugins[ENCRYPTION].index_with_page(page.url, entries)  # type: ignore[attr-defined]
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    config.plugins[ENCRYPTION].set_aside(page)  # type: ignore[attr-defined]
     return context
 
 
