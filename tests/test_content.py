@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from sync.model.content import load_forum, read_file, write_post
 from sync.model.domain import ContentError, Reply
 from sync.site import topics_cache as cache_module
-from sync.site.topics_cache import read_topics_remembered, topics_cache
+from sync.site.forum_texts import forum_secrets
+from sync.site.topics_cache import read_topics_remembered, texts_of, topics_cache
 
 LANGUAGES = ("en", "fr", "es")
 
@@ -298,6 +299,52 @@ def test_a_change_to_one_topic_rewrites_its_line_of_the_cache_and_keeps_the_othe
     assert from_the_cache.topics == load_forum(archive.content, LANGUAGES).topics
 
 
+def test_the_gates_texts_kept_with_the_topics_are_those_found_afresh(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publish gate looks for the texts the topics cache kept with each topic: the same
+    as it would find in the files, and found again for a topic that changed."""
+    topic = archive.topic("D_a", "A topic, its title", "2026-W40", 1, body="Opening words of the topic.")
+    reply = archive.reply(
+        topic, "DC_1", "br-ana", "BR", 2, "A reply with *its own* words.\n\nAnd its last line."
+    )
+    archive.translate(topic, "fr", "Les premiers mots du sujet.", title="Un sujet, son titre")
+    archive.translate(reply, "es", "Una respuesta con sus palabras.")
+    archive.topic("D_b", "Another topic", "2026-W41", 8, body="Words of the other topic.")
+    fresh = forum_secrets(load(archive))
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    monkeypatch.setattr(
+        cache_module, "topic_texts", lambda topic: pytest.fail(f"texts of {topic.id} found again")
+    )
+
+    kept = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    assert forum_secrets(kept, texts_of=texts_of) == fresh
+    assert "A reply with" in fresh and "Una respuesta con sus palabras" in fresh
+    monkeypatch.undo()
+    archive.reply(topic, "DC_2", "fr-luc", "FR", 3, "Une réponse nouvelle, bien à elle.", language="fr")
+    changed = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    assert "Une réponse nouvelle, bien à elle" in forum_secrets(changed, texts_of=texts_of)
+    assert forum_secrets(changed, texts_of=texts_of) == forum_secrets(load(archive))
+
+
+def test_a_cache_whose_texts_other_code_found_is_read_as_no_cache(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive.topic("D_a", "A topic", "2026-W40", 1)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    monkeypatch.setattr(cache_module, "_TEXTS_CODE", "the gate's texts found another way")
+    read: list[str] = []
+    real_read = cache_module.read_topic
+    monkeypatch.setattr(
+        cache_module, "read_topic", lambda folder, known: read.append(folder.name) or real_read(folder, known)
+    )
+
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    assert len(read) == 1, "the topic read again from its files"
+
+
 def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
     archive.topic("D_a", "A topic", "2026-W40", 1)
     topics_cache(archive.content).parent.mkdir(parents=True)
@@ -332,7 +379,10 @@ def test_a_planted_pickle_in_the_cache_is_not_run_and_the_files_are_read(
 
     assert not flag.exists(), "the cache was unpickled"
     assert [t.title for t in forum.topics] == ["The real title"]
-    assert json.loads(topics_cache(archive.content).read_text(encoding="utf-8"))["format"] == 1
+    assert (
+        json.loads(topics_cache(archive.content).read_text(encoding="utf-8"))["format"]
+        == cache_module._FORMAT
+    )
 
 
 def test_a_cache_of_the_right_format_but_the_wrong_shape_is_read_past(archive: Archive) -> None:
@@ -360,6 +410,6 @@ def test_topics_kept_in_the_cache_come_back_as_they_were_read(archive: Archive) 
     def only_from_the_cache(content: Path, folders: list[Path], known: object) -> list:
         kept = cache_module._load(topics_cache(content), known)  # type: ignore[arg-type]
         assert len(kept) == 1, "the topic was kept"
-        return [topic for _, topic in kept.values()]
+        return [topic for _, topic, _ in kept.values()]
 
     assert load_forum(archive.content, LANGUAGES, read_topics=only_from_the_cache).topics == fresh.topics

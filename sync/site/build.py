@@ -31,7 +31,7 @@ from sync.site.encryption import NAME as ENCRYPTION
 from sync.site.forum_texts import forum_secrets
 from sync.site.protection import protection_for_build
 from sync.site.publish_gate import GateInputs, PublishError, check_site
-from sync.site.topics_cache import load_forum_cached
+from sync.site.topics_cache import load_forum_cached, texts_of
 
 # A project site of github.io shares its origin, and so the readers' sessionStorage (where
 # their keys are kept), with every other Pages site of the same owner.
@@ -66,12 +66,13 @@ def site_warnings(project: Project) -> list[str]:
     return []
 
 
-def check_before_build(project: Project, demo: bool = False) -> Forum:
+def check_before_build(project: Project, demo: bool = False, remember: bool = False) -> Forum:
     """Read content/ and the credentials before MkDocs starts, for a message without
-    MkDocs' noise: a broken file or missing credentials stop here."""
+    MkDocs' noise: a broken file or missing credentials stop here. `remember`: the archive
+    read is kept for the process's next build (sync.site.topics_cache.load_forum_cached)."""
     try:
         check_docs_folder(project.content / "pages", project.languages())
-        forum = load_forum_cached(project.content, project.languages())
+        forum = load_forum_cached(project.content, project.languages(), remember)
         protection_for_build(forum, project.root, demo)
     except (ContentError, CredentialError) as error:
         raise BuildError(error.marked) from None  # the command line names its flags
@@ -87,16 +88,18 @@ def build_site(
     stats_as_of: date | None = None,
     today: date | None = None,
     later: frozenset[str] = frozenset(),
+    remember: bool = False,
 ) -> BuildReport:
     """Build the site into `site_dir` (default: site/), replacing it only once the publish
     gate passed every file; pages of unchanged topics are copied from the site replaced,
     unless `full`. The statistics count up to `stats_as_of` (default: today); the home page's
     topic of the week is that of `today`'s week (default: `stats_as_of`, else today). Pages
     of the kinds `later` (`forum serve`'s statistics) are copied as the last build made them,
-    when it made them, and left for the next build."""
+    when it made them, and left for the next build. `remember`: the process builds again
+    (`forum serve`), and keeps the archive read while no file of it changes."""
     target = (site_dir or project.root / "site").resolve()
     started = time.perf_counter()
-    forum = check_before_build(project, demo)
+    forum = check_before_build(project, demo, remember)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     try:
@@ -132,7 +135,7 @@ def _gate_inputs(config: object, project: Project) -> GateInputs:
     return GateInputs(
         keys=keys,
         public_pages=public_page_paths(plan.forum.languages),
-        secrets=forum_secrets(plan.forum, people),
+        secrets=forum_secrets(plan.forum, people, texts_of),
         public_texts="\n".join(public),
         credentials=config.plugins[ENCRYPTION].entry_keys(),  # type: ignore[attr-defined]
     )

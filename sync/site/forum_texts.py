@@ -5,9 +5,9 @@ organizations, and the first and last words of each post and translation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
-from sync.model.domain import Forum, Post
+from sync.model.domain import Forum, Post, Topic
 
 _SPACE = re.compile(r"\s+")
 # Not a word or plain punctuation: what Markdown may change (* _ ` [ ] < > & # | ~ ! …).
@@ -17,22 +17,44 @@ SHORTEST_SECRET = 6
 _SNIPPET = 80  # characters of a post's text looked for, at its start and at its end
 
 
-def forum_secrets(forum: Forum, extra: Iterable[str] = ()) -> tuple[str, ...]:
-    """The texts of the forum that nobody without a credential may read."""
+def forum_secrets(
+    forum: Forum, extra: Iterable[str] = (), texts_of: Callable[[Topic], tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
+    """The texts of the forum that nobody without a credential may read. `texts_of` gives a
+    topic's (`topic_texts`, or as a cache kept them: sync.site.topics_cache)."""
     texts: list[str] = list(extra)
     for category in forum.categories.values():
         texts += [*category.names.values(), *category.descriptions.values()]
     for person in forum.roster.people():
         texts += [person.name, person.organization or ""]
-    posts: list[Post] = [*forum.topics, *forum.proposals]
-    posts += [reply for topic in forum.topics for reply in topic.replies]
-    for post in posts:
-        texts.append(getattr(post, "title", "") or "")
-        texts += _snippets(post.body)
-        for translation in post.translations.values():
-            texts += [translation.title or "", *_snippets(translation.body)]
-    unique = {_SPACE.sub(" ", text).strip() for text in texts}
-    return tuple(sorted(text for text in unique if len(text) >= SHORTEST_SECRET))
+    found = set(_normal(texts))
+    for topic in forum.topics:
+        found.update((texts_of or topic_texts)(topic))
+    found.update(_normal(text for proposal in forum.proposals for text in _post_texts(proposal)))
+    return tuple(sorted(found))
+
+
+def topic_texts(topic: Topic) -> tuple[str, ...]:
+    """A topic's texts the gate looks for: titles, and the first and last words of the
+    opening post, each reply and each translation."""
+    posts: list[Post] = [topic, *topic.replies]
+    return tuple(sorted(set(_normal(text for post in posts for text in _post_texts(post)))))
+
+
+def _post_texts(post: Post) -> Iterator[str]:
+    yield getattr(post, "title", "") or ""
+    yield from _snippets(post.body)
+    for translation in post.translations.values():
+        yield translation.title or ""
+        yield from _snippets(translation.body)
+
+
+def _normal(texts: Iterable[str]) -> Iterator[str]:
+    """Texts with their white space as one space, those long enough to mean a leak."""
+    for text in texts:
+        text = _SPACE.sub(" ", text).strip()
+        if len(text) >= SHORTEST_SECRET:
+            yield text
 
 
 def _snippets(body: str) -> list[str]:

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sync.model.domain import Forum, Topic
 from sync.model.files import write_atomically
-from sync.site.topics_cache import folder_signature
+from sync.site.topics_cache import signature_of
 
 # Whose code shapes a page: a new version of any of these rebuilds every page.
 PACKAGES = (
@@ -115,7 +115,7 @@ def topic_fingerprint(topic: Topic, guest_level: str | None) -> str:
     """A topic's files (opening post, replies, translations) as the file system describes
     them, the test the topics cache makes too, and whether guests read a copy of it.
     Whatever else a topic page shows is in the site's fingerprint."""
-    return _digest(repr(folder_signature(topic.path.parent)), topic.id, f"guests={guest_level}")
+    return _digest(repr(signature_of(topic)), topic.id, f"guests={guest_level}")
 
 
 def plan(

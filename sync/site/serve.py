@@ -141,13 +141,13 @@ def serve_site(
     content/, mkdocs.yml or hooks/ change, until interrupted. `built` hears of each build."""
     folder = Path(tempfile.mkdtemp(prefix="forum-serve-"))
     site = folder / "site"
-    first = build_site(project, site, demo=demo)  # a broken file stops here, before serving
+    first = build_site(project, site, demo=demo, remember=True)  # a broken file stops here, before serving
     if built:
         built(first)
 
     def build(later: frozenset[str]) -> BuildReport | None:
         try:
-            report = build_site(project, site, demo=demo, later=later)
+            report = build_site(project, site, demo=demo, later=later, remember=True)
         except ForumError as error:  # the last good site stays served
             log.error(f"Rebuild failed: {error}")
             return None

@@ -10,6 +10,7 @@ the files are read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -20,14 +21,20 @@ from typing import Any
 from sync.model.content import Known, load_forum, read_topic
 from sync.model.domain import Forum, Reply, Topic, Translation
 from sync.model.files import write_atomically
+from sync.site import forum_texts
+from sync.site.forum_texts import topic_texts
 
 CACHE_NAME = "topics.json"
-_FORMAT = 1
+_FORMAT = 2
+# The publish gate's texts of each topic are kept with it, as the code that finds them
+# found them: other code, and the cache is read as no cache.
+_TEXTS_CODE = hashlib.sha256(Path(forum_texts.__file__).read_bytes()).hexdigest()
 
 # A topic folder's files as the file system describes them: any edit changes it.
 Signature = tuple[tuple[str, int, int], ...]
 
 _loaded: dict[tuple[object, ...], Forum] = {}
+_kept: dict[int, tuple[Topic, Signature, tuple[str, ...]]] = {}  # id(topic) → it, as read here
 
 
 class _BadCache(Exception):
@@ -57,11 +64,14 @@ def archive_fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(entries))
 
 
-def load_forum_cached(content: Path, languages: Sequence[str]) -> Forum:
-    """`load_forum`, remembered while no file of content/ changes: a build reads the archive
-    before MkDocs starts and again in its hook, and `forum serve` rebuilds on every edit.
-    Between runs, topics whose files did not change are not read again. Callers must not
-    change the forum they get."""
+def load_forum_cached(content: Path, languages: Sequence[str], remember: bool = True) -> Forum:
+    """`load_forum`, remembered while no file of content/ changes (`remember`: a process that
+    builds again, `forum serve`, whose statistics follow an edit's build with no change;
+    knowing that nothing changed costs a look at every file). Between runs, topics whose
+    files did not change are not read again. Callers must not change the forum they get."""
+    if not remember:
+        _loaded.clear()
+        return load_forum(content, languages, read_topics=read_topics_remembered)
     key = (str(content.resolve()), tuple(languages), archive_fingerprint(content))
     if key not in _loaded:
         _loaded.clear()
@@ -80,11 +90,16 @@ def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> 
     """Topics of the last run whose files are unchanged, the others read afresh."""
     cache = topics_cache(content)
     before, written = _read_cache(cache, known)
-    now: dict[str, tuple[Signature, Topic]] = {}
+    now: dict[str, _Kept] = {}
     for folder in folders:
         signature = folder_signature(folder)
         kept = before.get(str(folder))
-        now[str(folder)] = kept if kept and kept[0] == signature else (signature, read_topic(folder, known))
+        if not kept or kept[0] != signature:
+            topic = read_topic(folder, known)
+            kept = (signature, topic, topic_texts(topic))
+        now[str(folder)] = kept
+    _kept.clear()
+    _kept.update((id(topic), (topic, signature, texts)) for signature, topic, texts in now.values())
     if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):
         lines = [
             written[folder]
@@ -92,25 +107,46 @@ def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> 
             else _entry(folder, *kept)
             for folder, kept in now.items()
         ]
-        header = json.dumps({"format": _FORMAT, "known": _known_json(known)}, ensure_ascii=False)
+        header = json.dumps(
+            {"format": _FORMAT, "known": _known_json(known), "texts": _TEXTS_CODE}, ensure_ascii=False
+        )
         # One topic a line: the next run writes the lines of unchanged topics back as they are.
         document = header[:-1] + ', "topics": {\n' + ",\n".join(lines) + "\n}}\n"
         write_atomically(cache, document, private=True)
-    return [topic for _, topic in now.values()]
+    return [topic for _, topic, _ in now.values()]
 
 
-def _entry(folder: str, signature: Signature, topic: Topic) -> str:
-    """A topic's line of the cache: `"folder": [signature, topic]`."""
-    entry = [list(map(list, signature)), _topic_json(topic)]
+def texts_of(topic: Topic) -> tuple[str, ...]:
+    """The publish gate's texts of a topic (sync.site.forum_texts.topic_texts): as kept with
+    it, for a topic of the last archive read here, else found now."""
+    kept = _kept.get(id(topic))
+    return kept[2] if kept is not None and kept[0] is topic else topic_texts(topic)
+
+
+def signature_of(topic: Topic) -> Signature:
+    """The signature of a topic's folder when it was read, for a topic of the last archive
+    read here (a file saved since then leaves it as it was: the pages built from what was
+    read are marked so), else as it is now."""
+    kept = _kept.get(id(topic))
+    return kept[1] if kept is not None and kept[0] is topic else folder_signature(topic.path.parent)
+
+
+# A topic kept: its folder's signature, the topic, the gate's texts of it.
+_Kept = tuple[Signature, Topic, tuple[str, ...]]
+
+
+def _entry(folder: str, signature: Signature, topic: Topic, texts: tuple[str, ...]) -> str:
+    """A topic's line of the cache: `"folder": [signature, topic, texts]`."""
+    entry = [list(map(list, signature)), _topic_json(topic), list(texts)]
     return f"{json.dumps(folder, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}"
 
 
-def _load(cache: Path, known: Known) -> dict[str, tuple[Signature, Topic]]:
+def _load(cache: Path, known: Known) -> dict[str, _Kept]:
     """The topics kept."""
     return _read_cache(cache, known)[0]
 
 
-def _read_cache(cache: Path, known: Known) -> tuple[dict[str, tuple[Signature, Topic]], dict[str, str]]:
+def _read_cache(cache: Path, known: Known) -> tuple[dict[str, _Kept], dict[str, str]]:
     """The topics kept, and the line each was written on (to write again if unchanged)."""
     try:
         text = cache.read_text(encoding="utf-8")
@@ -119,10 +155,15 @@ def _read_cache(cache: Path, known: Known) -> tuple[dict[str, tuple[Signature, T
             return {}, {}
         if document.get("known") != _known_json(known):  # categories, member states or languages changed
             return {}, {}
+        if document.get("texts") != _TEXTS_CODE:
+            return {}, {}
         topics = document["topics"]
         if not isinstance(topics, dict):
             raise _BadCache
-        kept = {str(folder): (_signature(sig), _topic(data)) for folder, (sig, data) in topics.items()}
+        kept = {
+            str(folder): (_signature(sig), _topic(data, _Folder(str(folder))), _texts_kept(texts))
+            for folder, (sig, data, texts) in topics.items()
+        }
         return kept, _lines(text, kept.keys())
     except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
         return {}, {}  # no cache, or not one this module wrote: read every topic's files
@@ -227,7 +268,25 @@ def _signature(value: Any) -> Signature:
     return tuple(entries)
 
 
-def _translations(data: dict[str, Any]) -> dict[str, Translation]:
+def _texts_kept(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(text, str) for text in value):
+        raise _BadCache
+    return tuple(value)
+
+
+class _Folder:
+    """A topic's folder, for its files' paths: a file in it is named from the folder's path
+    (pathlib parses a whole path in twice the time it takes to add a name)."""
+
+    def __init__(self, folder: str) -> None:
+        self.text, self.path = folder, Path(folder)
+
+    def file(self, text: str) -> Path:
+        where, _, name = text.rpartition("/")
+        return self.path / name if where == self.text and name not in ("", ".", "..") else Path(text)
+
+
+def _translations(data: dict[str, Any], folder: _Folder) -> dict[str, Translation]:
     found = {}
     for item in data["translations"]:
         outdated = item["outdated"]
@@ -238,7 +297,7 @@ def _translations(data: dict[str, Any]) -> dict[str, Translation]:
             body=_text(item, "body"),
             translator=_text(item, "translator"),
             date=_moment(item, "date"),
-            path=Path(_text(item, "path")),
+            path=folder.file(_text(item, "path")),
             title=_optional_text(item, "title"),
             outdated=outdated,
         )
@@ -246,7 +305,7 @@ def _translations(data: dict[str, Any]) -> dict[str, Translation]:
     return found
 
 
-def _post_fields(data: dict[str, Any]) -> dict[str, Any]:
+def _post_fields(data: dict[str, Any], folder: _Folder) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise _BadCache
     edited = _optional_text(data, "edited")
@@ -256,18 +315,20 @@ def _post_fields(data: dict[str, Any]) -> dict[str, Any]:
         "language": _text(data, "language"),
         "date": _moment(data, "date"),
         "body": _text(data, "body"),
-        "path": Path(_text(data, "path")),
+        "path": folder.file(_text(data, "path")),
         "member_state": _optional_text(data, "member_state"),
         "edited": _moment(data, "edited") if edited else None,
         "url": _optional_text(data, "url"),
-        "translations": _translations(data),
+        "translations": _translations(data, folder),
     }
 
 
-def _topic(data: Any) -> Topic:
-    replies = [Reply(**_post_fields(item), parent=_optional_text(item, "parent")) for item in data["replies"]]
+def _topic(data: Any, folder: _Folder) -> Topic:
+    replies = [
+        Reply(**_post_fields(item, folder), parent=_optional_text(item, "parent")) for item in data["replies"]
+    ]
     return Topic(
-        **_post_fields(data),
+        **_post_fields(data, folder),
         title=_text(data, "title"),
         category=_text(data, "category"),
         week=_text(data, "week"),
