@@ -8,6 +8,7 @@ the HTML of a page only when MkDocs builds it.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -228,10 +229,10 @@ class Site:
         )
 
     def _latest_replies(self, page: SitePage, t: Interface) -> str:
-        pairs = [(reply, topic) for topic in self.forum.topics for reply in topic.replies]
-        pairs.sort(key=lambda pair: (pair[0].date, pair[0].id), reverse=True)
+        pairs = ((reply, topic) for topic in self.forum.topics for reply in topic.replies)
+        newest = heapq.nlargest(LATEST_REPLIES, pairs, key=lambda pair: (pair[0].date, pair[0].id))
         items = []
-        for reply, topic in pairs[:LATEST_REPLIES]:
+        for reply, topic in newest:
             text = shown(reply, t.language)
             items.append(
                 f"<li{posts_attribute([reply])}>{self._topic_link(page, topic, t, anchor=reply.id)}{SLOT}"

@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 
@@ -40,6 +41,7 @@ def weeks_url(number: int = 1) -> str:
     return "weeks/" + (f"page/{number}/" if number > 1 else "")
 
 
+@lru_cache(maxsize=65536)  # every listing links every topic it shows, in every language
 def relative(from_url: str, to_url: str) -> str:
     """A link between two pages of the same language (language-neutral URLs such as
     `topics/ab12/`), which therefore works under every language prefix."""

@@ -203,6 +203,7 @@ def compute(forum: Forum, as_of: date | None = None) -> Statistics:
     took_part = {p.member_state for p in posts if p.member_state}
     lately = {p.member_state for p in posts if p.member_state and _day(p.date) >= since}
     responses = [_response(t, replies[t.id]) for t in topics]
+    by_author = _replies_by_author(topics, replies) if forum.roster.guests else {}
     return Statistics(
         as_of=as_of,
         posts=len(posts),
@@ -225,7 +226,7 @@ def compute(forum: Forum, as_of: date | None = None) -> Statistics:
         ],
         regions=_regions(posts, states, took_part),
         responses=responses,
-        guests=[_guest(guest, topics, replies) for guest in forum.roster.guests],
+        guests=[_guest(guest, topics, by_author) for guest in forum.roster.guests],
         coverage=[_coverage(posts, language, end) for language in forum.languages],
         topics_waiting=sorted(
             (_waiting(r.topic, r.opened, as_of) for r in responses if r.first_reply is None),
@@ -282,9 +283,14 @@ def _response(topic: Topic, replies: list[Post]) -> TopicResponse:
     return TopicResponse(topic.id, topic.date, min(others) if others else None)
 
 
-def _guest(guest: Person, topics: list[Topic], replies: dict[str, list[Post]]) -> GuestPosts:
+def _replies_by_author(topics: list[Topic], replies: dict[str, list[Post]]) -> dict[str, Counter[str]]:
+    """Each topic's replies counted by author (logins compared without case)."""
+    return {t.id: Counter(r.author.lower() for r in replies[t.id]) for t in topics}
+
+
+def _guest(guest: Person, topics: list[Topic], by_author: dict[str, Counter[str]]) -> GuestPosts:
     login = guest.login.lower()
-    posted = {t.id: sum(1 for r in replies[t.id] if r.author.lower() == login) for t in topics}
+    posted = {t.id: by_author[t.id][login] for t in topics}
     return GuestPosts(
         login=guest.login,
         name=guest.name,
