@@ -32,6 +32,8 @@ def plain_line_problem(text: str, limit: int = LINE_LIMIT) -> str | None:
     """Why `text` is not one line of plain text (a title, a name), or None if it is."""
     if len(text) > limit:
         return f"expected at most {limit} characters, got {len(text)}"
+    if text.isascii() and text.isprintable():
+        return None  # ASCII's only characters that are not plain are its controls (Cc)
     for position, character in enumerate(text, start=1):
         if character == " " or character in _JOINERS:
             continue

@@ -13,6 +13,7 @@ mine" cannot read a file differently.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -54,11 +55,18 @@ def _plain_fields(header: str) -> dict[str, Any] | None:
         if tag == _STR:
             fields[key] = value
         elif tag == _TIMESTAMP:
-            fields[key] = _CONSTRUCTOR.construct_yaml_timestamp(ScalarNode(tag, value))
+            fields[key] = _moment(value)
         else:
             return None  # a number, a truth value, null: left to YAML as it is
     return fields or None
 
 
+# Keys, languages, member states, logins and translators' names come back again and again.
+@lru_cache(maxsize=4096)
 def _tag(scalar: str) -> str:
     return _RESOLVER.resolve(ScalarNode, scalar, (True, False))
+
+
+@lru_cache(maxsize=4096)
+def _moment(scalar: str) -> Any:
+    return _CONSTRUCTOR.construct_yaml_timestamp(ScalarNode(_TIMESTAMP, scalar))
