@@ -311,3 +311,44 @@ def test_statistics_left_for_later_are_copied_as_they_were_then_built_by_the_nex
     assert second.later == 0
     assert all(pages(site)[path] != before[path] for path in statistics), "the new reply counted"
     assert build_site(forum.project).copied == 51, "then nothing left to build but the protocol"
+
+
+def test_listings_known_by_the_topics_they_list_read_as_a_full_builds_after_each_change(
+    forum: Archive, tmp_path: Path
+) -> None:
+    """A rebuild tells a category's page or a page of topics by week changed from the files
+    of the topics it lists, without rendering it: after each kind of change, every such page
+    of the rebuilt site is exactly the full build's, and a listing of nothing that changed
+    is copied."""
+    forum.topic("D_4", "Customs border measures", "2026-W44", 28, category="respect-for-ip")
+    site = build_site(forum.project).site_dir
+
+    def topic_file(topic_id: str) -> Path:
+        return next((forum.content / "topics").glob(f"*-{topic_id.lower()}")) / "topic.md"
+
+    def rewrite(topic_id: str, old: str, new: str) -> None:
+        path = topic_file(topic_id)
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    changes = {
+        "a new reply": lambda: add_reply(forum, "D_2"),
+        "a new title": lambda: rewrite("D_3", "Copyright levies", "Copyright levies and their collection"),
+        "another category": lambda: rewrite("D_1", "category: training", "category: respect-for-ip"),
+        "another week": lambda: rewrite("D_2", "week: 2026-W42", "week: 2026-W40"),
+        "a topic erased": lambda: shutil.rmtree(topic_file("D_4").parent),
+    }
+    for change, make in changes.items():
+        before = pages(site)
+        make()
+        build_site(forum.project)
+        full = build_site(forum.project, tmp_path / change.replace(" ", "-"), full=True).site_dir
+        rebuilt, fresh = BuiltSite(site, "BR", STRONG["BR"]), BuiltSite(full, "BR", STRONG["BR"])
+        listings = rebuilt.urls(r"(fr/|es/)?(categories|weeks)/.*")
+        assert listings == fresh.urls(r"(fr/|es/)?(categories|weeks)/.*"), change
+        for url in listings:
+            shown = str(rebuilt.page(url).select_one("article.md-content__inner"))
+            assert shown == str(fresh.page(url).select_one("article.md-content__inner")), f"{change}: {url}"
+        if change == "a new reply":
+            for path in category_pages("respect-for-ip"):
+                assert pages(site)[path] == before[path], f"{path} lists nothing that changed: copied"
+            assert all(pages(site)[path] != before[path] for path in category_pages("training"))

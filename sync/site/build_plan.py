@@ -183,7 +183,9 @@ def escaped_title(title: object) -> object:
 def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> frozenset[str]:
     """Pages this build copies from the site it replaces (sync.site.incremental): decided
     once per `forum build`, at its first language. A topic's page is known by its topic's
-    files; any other page by the HTML rendered for it (kept for MkDocs, rendered once)."""
+    files, a category's or the weeks' page by its words and the files of the topics it
+    lists (Site.listing_inputs), any other page by the HTML rendered for it (kept for
+    MkDocs, rendered once)."""
     rebuild = inputs_of(config).rebuild
     if plan.carried is not None:
         return plan.carried
@@ -235,9 +237,13 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
 
 
 def _fingerprint(plan: BuildPlan, page: SitePage, topics: dict[str, str]) -> str:
-    """What a page shows: its topic's files, or the HTML rendered for it (kept for MkDocs)."""
+    """What a page shows: its topic's files; for a listing of topics, its words and the files
+    of the topics it lists; else the HTML rendered for it (kept for MkDocs)."""
     if page.kind in TOPIC_PAGES:
         shown = topics[page.key]
+    elif (inputs := plan.site.listing_inputs(page)) is not None:
+        words, listed = inputs
+        shown = incremental.page_fingerprint(*words, *(topics[topic.id] for topic in listed))
     else:
         shown = plan.rendered.setdefault(page.src_uri, plan.site.html(page))
     meta = repr(sorted(_shown_meta(plan, page).items()))

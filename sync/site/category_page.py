@@ -49,6 +49,15 @@ def category_html(
     return "\n".join(parts)
 
 
+def category_inputs(
+    forum: Forum, url: str, title: str, key: str, number: int, per_page: int, language: str
+) -> tuple[list[str], list[Topic]]:
+    """What `category_html` makes page `number` of: its words, and the topics it reads (all
+    the category's: their count pages it, their newest post starts its new marks), in order.
+    With the forum's categories and languages, which every page shows, nothing else."""
+    return [url, title, key, str(number), str(per_page), language], forum.topics_in(key)
+
+
 def _topic_row(forum: Forum, url: str, topic: Topic, t: Interface) -> str:
     posts = [topic, *topic.replies]
     languages = sorted({post.language for post in posts}, key=forum.languages.index)

@@ -10,8 +10,11 @@ previous site. A page is carried over only when nothing it shows can have change
   languages, demo or not, and the content keys (sync.site.encryption keeps them while the
   credentials are the same, and no longer than a week);
 - the page itself is the same: a topic's page when its topic's files are (in every
-  language, with or without a guest copy); any other page (home, listings, statistics)
-  when the HTML the forum renders for it, its title and its level are.
+  language, with or without a guest copy); a page of a category's topics or of the topics
+  by week when its title, its level, its place in the listing and the files of the topics
+  it reads are (its HTML is made of nothing else: no need to render it to know); any other
+  page (home, statistics, proposals) when the HTML the forum renders for it, its title and
+  its level are.
 
 Anything else, and the page is built afresh; a change to the site as a whole rebuilds all.
 What was built is recorded once the new site is in place, in one manifest per checkout

@@ -19,7 +19,7 @@ from sync.i18n.interface import Interface
 from sync.model.dates import week_of
 from sync.model.domain import Forum, Proposal, ProposalStatus, Reply, Topic
 from sync.site import posts
-from sync.site.category_page import category_html, category_page_count
+from sync.site.category_page import category_html, category_inputs, category_page_count
 from sync.site.invitations import invitations_html
 from sync.site.listing import topic_link
 from sync.site.new_marks import SLOT, mark_all_read, new_words, newest_post, posts_attribute, topic_attribute
@@ -46,7 +46,7 @@ from sync.site.urls import (
     topic_url,
     weeks_url,
 )
-from sync.site.weeks import WEEKS_PER_PAGE, weeks_html, weeks_page_count
+from sync.site.weeks import WEEKS_PER_PAGE, weeks_html, weeks_inputs, weeks_page_count
 
 if TYPE_CHECKING:
     from sync.model.register import Invitation
@@ -182,6 +182,20 @@ class Site:
         if page.kind == "invitations":
             return invitations_html(page.title, self.invitations, t, self._invitation_topic(page, t))
         return self._proposals(page, t)
+
+    def listing_inputs(self, page: SitePage) -> tuple[list[str], list[Topic]] | None:
+        """For a category's or the weeks' page: what its HTML is made of besides what every
+        page shows (its words, and the topics it reads, in order), so that a rebuild tells
+        whether it changed without rendering it. None for the other pages: their HTML tells."""
+        if page.kind == "category":
+            return category_inputs(
+                self.forum, page.url, page.title, page.key, page.number, self.per_page, page.language
+            )
+        if page.kind == "weeks":
+            return weeks_inputs(
+                self.forum, page.url, page.title, page.number, page.language, self.weeks_per_page
+            )
+        return None
 
     # Home ---------------------------------------------------------------------------------
 

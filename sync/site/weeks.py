@@ -48,6 +48,19 @@ def weeks_html(forum: Forum, url: str, title: str, number: int, t: Interface, pe
     return "\n".join(parts)
 
 
+def weeks_inputs(
+    forum: Forum, url: str, title: str, number: int, language: str, per_page: int
+) -> tuple[list[str], list[Topic]]:
+    """What `weeks_html` makes page `number` of: its words, how many weeks there are (they
+    page it), its weeks with their number of topics, and those topics, in order. With the
+    forum's categories and languages, which every page shows, nothing else."""
+    weeks = topic_weeks(forum)
+    shown = weeks[(number - 1) * per_page : number * per_page]
+    words = [url, title, str(number), str(per_page), language, str(len(weeks))]
+    words += [f"{week} {len(topics)}" for week, topics in shown]
+    return words, [topic for _, topics in shown for topic in topics]
+
+
 def _week(forum: Forum, url: str, week: str, topics: list[Topic], t: Interface) -> str:
     heading_id = f"forum-week-{escape(week)}"
     heading = filled(t, "week", week=week_html(week))
