@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -115,3 +116,22 @@ def _fetch_when_ready(url: str, expected: str, seconds: float = 60) -> str:
             pass
         time.sleep(0.3)
     return page
+
+
+def test_every_command_is_listed_and_runs_while_forum_build_imports_nothing_of_github() -> None:
+    """The commands that talk to GitHub live in modules of their own, imported when one of
+    them runs: `forum build`, after every merged sync, starts without PyGithub."""
+    listed = CliRunner().invoke(main, ["--help"])
+    assert listed.exit_code == 0, listed.output
+    for name in ("build", "serve", "sync", "credentials", "stats", "digest", "access", "erase", "invite"):
+        assert f"  {name} " in listed.output, name
+    for name in ("topic", "proposal", "translations", "access", "erase", "invite"):
+        shown = CliRunner().invoke(main, [name, "--help"])
+        assert shown.exit_code == 0 and "Usage: " in shown.output, (name, shown.output)
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, sync.cli.main; print(sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "'github'" not in imported and "'sync.github.client'" not in imported and "'git'" not in imported

@@ -6,19 +6,18 @@ errors are one line on stderr and a non-zero exit status, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
-from sync.cli.access import access as access_command
-from sync.cli.moderator import MODERATION_COMMANDS
 from sync.cli.options import credentials_file_option, github_options, one_line, open_project, project_option
-from sync.intake.pipeline import SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync
 from sync.model.credentials import (
     Credentials,
     credentials_path,
@@ -39,7 +38,32 @@ demo_option = click.option(
 _project = open_project
 
 
-@click.group()
+class _Commands(click.Group):
+    """The `forum` command's group: the moderator's commands and `forum access`, which talk
+    to GitHub, are imported when one of them is run or listed, so that `forum build` (the
+    rebuild after every merged sync) does not start by importing PyGithub."""
+
+    elsewhere: ClassVar[dict[str, str]] = {
+        "access": "sync.cli.access",
+        "erase": "sync.cli.moderator",
+        "invite": "sync.cli.moderator",
+        "proposal": "sync.cli.moderator",
+        "topic": "sync.cli.moderator",
+        "translations": "sync.cli.moderator",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.elsewhere})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.elsewhere:
+            command = getattr(importlib.import_module(self.elsewhere[cmd_name]), cmd_name)
+            assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="wipo-ta-forum")
 def main() -> None:
     """The WIPO technical-assistance forum: build the site, sync contributions, moderate."""
@@ -280,6 +304,8 @@ def stats(project_dir: Path | None, as_of: datetime | None, csv_dir: Path | None
 @github_options("A token that reads discussions and opens pull requests", required=True)
 def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_url: str) -> None:
     """Bring moderated contributions from GitHub Discussions into content/ by a pull request."""
+    from sync.intake.pipeline import SHOW_PROGRESS_FROM, SyncSettings, describe, run_sync  # PyGithub's
+
     project = _project(project_dir)
     # With FORUM_CREDENTIALS, posts of member states without a delegation credential are held
     # back; the workflow always sets it, so CI fails closed (a missing file stops the sync).
@@ -302,11 +328,8 @@ def sync(project_dir: Path | None, full: bool, repository: str, token: str, api_
         click.echo(line)
 
 
-# The moderator's week: topics, proposals, invitations, erasure, translations -----------------
-
-for _command in MODERATION_COMMANDS:  # defined in sync/cli/moderator.py
-    main.add_command(_command)
-main.add_command(access_command)  # sync/cli/access.py: `forum access`
+# The moderator's week (topics, proposals, invitations, erasure, translations: sync/cli/moderator.py)
+# and `forum access` (sync/cli/access.py) are found by _Commands.
 
 # Weekly digest ---------------------------------------------------------------------------------
 

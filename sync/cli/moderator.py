@@ -383,4 +383,3 @@ def translations_import(folder: Path, package_format: str | None, project_dir: P
 invite.add_command(invite_room)  # `forum invite room`, in sync/cli/rooms.py
 
 translations.add_command(translations_memory)
-MODERATION_COMMANDS = [topic, proposal, invite, erase, translations]

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import click
 
-from sync.github.client import DEFAULT_API_URL
+from sync.github import DEFAULT_API_URL
 from sync.model.config import Project, find_project
 from sync.model.errors import ForumError
 
