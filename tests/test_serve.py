@@ -4,6 +4,7 @@ and what the edit did not touch is not built again (issue 16)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -153,15 +154,20 @@ def test_the_reload_script_is_a_file_the_pages_policy_runs(served: Served) -> No
     assert '"/livereload/" + epoch' in script
 
 
-def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(archive: Archive) -> None:
+def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(
+    archive: Archive, tmp_path: Path
+) -> None:
     archive.topic("D_a", "Patent offices", "2026-W40", 1)
     port = free_port()
-    server = forum_serve(
-        archive.root,
-        port,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = forum_serve(
+            archive.root,
+            port,
+            stdout=output,
+            stderr=output,
+            env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a stuck serve says where, on SIGABRT
+        )
     try:
         assert _until(lambda: bool(_get(f"http://127.0.0.1:{port}/")), 120)
         assert list((archive.root / ".cache").glob("publish-gate-*.json")), (
@@ -169,7 +175,12 @@ def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(archive: 
         )
     finally:
         server.send_signal(signal.SIGINT)  # Ctrl+C, as the moderator stops it
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.send_signal(signal.SIGABRT)
+            server.wait(timeout=30)
+            pytest.fail("forum serve did not stop at Ctrl+C:\n" + log.read_text(encoding="utf-8")[-6000:])
 
     assert not list((archive.root / ".cache").glob("publish-gate-*.json"))
     manifests = json.loads((archive.root / ".cache" / "site-builds.json").read_text(encoding="utf-8"))

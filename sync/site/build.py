@@ -109,7 +109,8 @@ def build_site(
         rebuild = incremental.Rebuild(target, staging, forum, full)
         config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
         mkdocs_build(config)
-        check_site(staging, _gate_inputs(config, project), gate_memory.memory_file(project.root, target))
+        memory = gate_memory.memory_file(project.root, target)
+        checked = check_site(staging, _gate_inputs(config, project), memory)
     except (Abort, PluginError, ConfigurationError, PublishError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(_one_line(error)) from None
@@ -118,7 +119,7 @@ def build_site(
         raise
     _replace(staging, target)
     incremental.save(rebuild, target)
-    pages = sum(1 for _ in target.rglob("index.html"))
+    pages = sum(1 for path in checked if path.rpartition("/")[2] == "index.html")
     seconds = time.perf_counter() - started
     return BuildReport(target, pages, seconds, rebuild.copied, len(rebuild.later), site_warnings(project))
 

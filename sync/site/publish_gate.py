@@ -79,16 +79,16 @@ class GateInputs:
     credentials: tuple[EntryKey, ...] = ()  # each credential's derived key: the key files' check
 
 
-def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = None) -> int:
+def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = None) -> list[str]:
     """Check every file of `staging`; raise PublishError at the first that fails. Returns
-    how many files were checked. With `memory_file`, a file whose bytes are those of the
-    last site passed is not opened again (sync.site.gate_memory), and the memory is
-    written anew once the whole site passed."""
+    the files checked, by their path in the site. With `memory_file`, a file whose bytes
+    are those of the last site passed is not opened again (sync.site.gate_memory), and the
+    memory is written anew once the whole site passed."""
     clear: dict[str, str] = {}  # readable text → the first file that shows it
     key_files = key_files_gate.KeyFiles(inputs.keys, inputs.credentials)
     memory = gate_memory.load(memory_file, _inputs_digest(inputs))
     passed: dict[str, Found] = {}
-    checked = 0
+    checked: list[str] = []
     try:
         for path in _files(staging):
             relative = path.relative_to(staging).as_posix()
@@ -100,7 +100,7 @@ def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = Non
                     clear.setdefault(piece, relative)
                 if found.reference is not None:
                     key_files.references.append(found.reference)
-            checked += 1
+            checked.append(relative)
         key_files.check_pages()
         secrets = {secret: gate_memory.secret_digest(secret) for secret in inputs.secrets}
         remembered = memory.pieces()
