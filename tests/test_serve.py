@@ -167,6 +167,9 @@ def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(
             stdout=output,
             stderr=output,
             env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a stuck serve says where, on SIGABRT
+            # Ctrl+C reaches serve as from a terminal, even when the suite itself was started
+            # in the background (a shell starts those with SIGINT ignored, and Python keeps it so).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     try:
         assert _until(lambda: bool(_get(f"http://127.0.0.1:{port}/")), 120)
