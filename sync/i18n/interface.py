@@ -24,6 +24,9 @@ def interface_languages() -> list[str]:
     return sorted(path.stem for path in LOCALES.glob("*.yml"))
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
+
+
 @cache
 def _strings(language: str) -> dict[str, str]:
     path = LOCALES / f"{language}.yml"
@@ -32,7 +35,7 @@ def _strings(language: str) -> dict[str, str]:
             f"The forum has no interface strings for {language!r}: add {path} "
             f"(available: {', '.join(interface_languages())})"
         )
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 @cache

@@ -68,6 +68,7 @@ _ENTRY_SALT = "forum_entry_salt"  # the site's salt of key entries, kept with th
 # same as one line break wherever white space collapses, which is everywhere in the page's
 # frame and its encrypted parts (never the content, whose code blocks keep theirs).
 _INDENTATION = re.compile(r">[ \t]*\n\s*<")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, where PyYAML has it
 _PARTS_KEPT = 512  # encrypted parts kept for the next pages: a build's navigations, many times over
 _UNUSED_SCRIPT = "/* The forum's pages decrypt with assets/forum-decrypt.js (sync/site/encryption.py). */\n"
 
@@ -375,6 +376,14 @@ class ForumEncryption(upstream.encryptContentPlugin):
         del page.encryptcontent
         return output_content
 
+    def _write_cache(self, cache_file: Path) -> None:
+        """The cache of derived keys, written when it differs from what this build wrote
+        (static-i18n runs this for every language: the same keys, most often)."""
+        snapshot = json.dumps(self.setup["cache"], sort_keys=True, default=repr)
+        if snapshot != self.setup.get("cache_written"):
+            write_atomically(cache_file, yaml.dump(self.setup["cache"], Dumper=_DUMPER), private=True)
+            self.setup["cache_written"] = snapshot
+
     @event_priority(-200)  # as upstream: after the search plugin wrote its index
     def on_post_build(self, config: Any, **kwargs: Any) -> None:
         # Upstream writes its cache of derived keys with open(), readable by everyone (0644);
@@ -390,7 +399,7 @@ class ForumEncryption(upstream.encryptContentPlugin):
             if cache_file is not None:
                 self.setup["cache_file"] = cache_file
         if cache_file is not None:
-            write_atomically(Path(cache_file), yaml.safe_dump(self.setup["cache"]), private=True)
+            self._write_cache(Path(cache_file))
         # Written by every build (and every language's: the same bytes), never copied: a
         # rebuild's copied pages name the files of the same keys, which this build writes.
         for path, content in key_files.values():

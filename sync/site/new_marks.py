@@ -15,14 +15,13 @@ opened marks its posts seen.
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 from html import escape
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Post, Topic
+from sync.site.once import per_object
 
 
 def _seconds(moment: datetime) -> int:
@@ -36,22 +35,10 @@ def posts_attribute(posts: Iterable[Post]) -> str:
     return f' data-forum-posts="{escape(json.dumps(data, separators=(",", ":")))}"'
 
 
+@per_object  # the same wherever and in whichever language the topic is listed
 def topic_attribute(topic: Topic) -> str:
-    """A listed topic: its opening post, then its replies (counted as new replies). The
-    same wherever and in whichever language the topic is listed: written once per topic."""
-    kept = _ATTRIBUTES.get(id(topic))
-    if kept is None or kept[0]() is not topic:
-        forget = partial(_ATTRIBUTES.pop, id(topic), None)
-        kept = _ATTRIBUTES[id(topic)] = (
-            weakref.ref(topic, lambda _: forget()),
-            posts_attribute([topic, *topic.replies]),
-        )
-    return kept[1]
-
-
-# Topics' attributes by the topic's identity, each forgotten with its topic (a topic read
-# again is another object: a rebuild of `forum serve` reads them all again).
-_ATTRIBUTES: dict[int, tuple[weakref.ref[Topic], str]] = {}
+    """A listed topic: its opening post, then its replies (counted as new replies)."""
+    return posts_attribute([topic, *topic.replies])
 
 
 # Where the script puts a listed item's marks: after its title.

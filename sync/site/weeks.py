@@ -12,12 +12,14 @@ from sync.model.dates import parse_week
 from sync.model.domain import Forum, Topic
 from sync.site.listing import pagination, topic_link
 from sync.site.new_marks import SLOT, mark_all_read, newest_post, topic_attribute
+from sync.site.once import per_object
 from sync.site.posts import filled, time_html, week_html
 from sync.site.urls import category_url, relative, weeks_url
 
 WEEKS_PER_PAGE = 20
 
 
+@per_object  # every page of the topics by week, in every language, and their fingerprints
 def topic_weeks(forum: Forum) -> list[tuple[str, list[Topic]]]:
     """The weeks that have a topic, newest first, each with its topics (ISO weeks such as
     2026-W48 sort as text in the order of time)."""

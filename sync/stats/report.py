@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
-from babel.numbers import format_decimal, format_percent
+from babel import Locale
+from babel.numbers import format_percent
 from babel.units import format_unit
 
 from sync.i18n.interface import Interface
@@ -242,20 +244,31 @@ def _late_topic(forum: Forum, response: TopicResponse, t: Interface) -> list[Cel
 
 def display(cell: Cell, t: Interface) -> str:
     """A cell as the reader's language writes it."""
-    locale = t.locale
     if cell is None:
         return "—"
     if isinstance(cell, Label):
         return cell.name
     if isinstance(cell, Share):
-        return format_percent(cell.value, locale=locale)
+        return _percent(cell.value, t.language)
     if isinstance(cell, timedelta):
-        return format_unit(round(hours(cell), 1), "duration-hour", length="short", locale=locale)
+        return _hours(round(hours(cell), 1), t.language)
     if isinstance(cell, datetime | date):
         return t.date(cell)
     if isinstance(cell, int):
-        return format_decimal(cell, locale=locale)
+        return t.number(cell)
     return cell
+
+
+# The statistics' tables repeat few distinct shares and durations, each formatted by Babel
+# in microseconds: once each per language.
+@lru_cache(maxsize=16384)
+def _percent(value: float, language: str) -> str:
+    return format_percent(value, locale=Locale.parse(language))
+
+
+@lru_cache(maxsize=16384)
+def _hours(value: float, language: str) -> str:
+    return format_unit(value, "duration-hour", length="short", locale=Locale.parse(language))
 
 
 def hours(duration: timedelta) -> float:
