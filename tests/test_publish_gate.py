@@ -354,3 +354,5 @@ def test_the_gate_keeps_the_memories_of_the_last_few_folders_it_passed(
     assert len(memories) == KEPT
     assert memory_file(project.root, tmp_path / f"site-{KEPT + 1}") in memories, "the last one kept"
     assert memory_file(project.root, tmp_path / "site-0") not in memories
+    for memory in memories:  # digests of the forum's texts: nobody else on the machine reads them
+        assert memory.stat().st_mode & 0o077 == 0, f"{memory.name} is readable by others"

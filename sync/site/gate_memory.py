@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sync.model.files import write_atomically
 from sync.site.key_files_gate import Reference
 
 _GATE_CODE = ("publish_gate.py", "key_files_gate.py", "gate_memory.py")
@@ -154,10 +155,9 @@ def save(path: Path | None, memory: GateMemory) -> None:
         "files": files,
         "secrets": sorted(memory.secrets),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    partial.replace(path)
+    # Readable by its owner only, as the topics cache: digests of the forum's texts would let
+    # anyone on the machine confirm a guess of what the archive says.
+    write_atomically(path, json.dumps(data, ensure_ascii=False), private=True)
     _keep_newest(path.parent, path)
 
 
