@@ -112,6 +112,14 @@ def _still_usable(kept: Any, credentials: str, levels: dict[str, dict[str, Any]]
         return False
 
 
+def _all_entries_made(setup: Mapping[str, Any], keystore: Mapping[Any, Any]) -> bool:
+    """Whether upstream has encrypted every credential's entry of its keystore."""
+    made = [
+        setup.get(name) or {} for name in ("keystore_userpass", "keystore_password", "keystore_obfuscate")
+    ]
+    return all(any(index in entries for entries in made) for index in keystore)
+
+
 class ForumEncryption(upstream.encryptContentPlugin):
     """encryptcontent, with its state per instance and without its quadratic steps."""
 
@@ -205,7 +213,17 @@ class ForumEncryption(upstream.encryptContentPlugin):
         held = self.setup.get("set_aside", {}).pop(id(page), None)
         if held is not None:
             page.content = held
-        return super().on_page_context(context, page, config, **kwargs)
+        keystore = self.setup.get("keystore")
+        if not keystore or not _all_entries_made(self.setup, keystore):
+            return super().on_page_context(context, page, config, **kwargs)
+        # Upstream walks every credential's keys on every page, twice: to find the longest
+        # entry (serializing each) and to encrypt the entries not yet encrypted. Once all are
+        # (from the first page on), both walks would find nothing to do: it is shown none.
+        self.setup["keystore"] = {}
+        try:
+            return super().on_page_context(context, page, config, **kwargs)
+        finally:
+            self.setup["keystore"] = keystore
 
     def __encrypt_content__(
         self, content: str, base_path: str, encryptcontent_path: str, encryptcontent: Any
