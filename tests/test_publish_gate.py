@@ -356,3 +356,10 @@ def test_the_gate_keeps_the_memories_of_the_last_few_folders_it_passed(
     assert memory_file(project.root, tmp_path / "site-0") not in memories
     for memory in memories:  # digests of the forum's texts: nobody else on the machine reads them
         assert memory.stat().st_mode & 0o077 == 0, f"{memory.name} is readable by others"
+    # A memory an earlier version wrote readable by all is made private at the next build.
+    older = next(
+        memory for memory in memories if memory != memory_file(project.root, tmp_path / f"site-{KEPT + 1}")
+    )
+    older.chmod(0o644)
+    build_site(project, tmp_path / f"site-{KEPT + 1}", demo=True)
+    assert older.stat().st_mode & 0o077 == 0

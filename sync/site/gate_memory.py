@@ -21,6 +21,7 @@ as the topics already read do; it holds no key, and it is never published.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -166,8 +167,12 @@ def _keep_newest(folder: Path, written: Path) -> None:
     test's, a demo's elsewhere) would each leave one behind. A memory removed costs the
     next build of its folder a full check, nothing more."""
     memories = sorted(folder.glob("publish-gate-*.json"), key=_written_at, reverse=True)
-    for old in [memory for memory in memories if memory != written][KEPT - 1 :]:
+    others = [memory for memory in memories if memory != written]
+    for old in others[KEPT - 1 :]:
         old.unlink(missing_ok=True)
+    for kept in others[: KEPT - 1]:  # written readable by all before the forum wrote them private
+        with contextlib.suppress(OSError):
+            kept.chmod(0o600)
 
 
 def _written_at(path: Path) -> float:
