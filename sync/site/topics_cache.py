@@ -2,10 +2,11 @@
 
 Reading the front matter of tens of thousands of files was most of a rebuild's time after a
 sync added one reply. The topics read are kept in the checkout's `.cache/topics.json`
-(git-ignored, never in the site), as plain JSON of the topics' fields: reading it runs no
-code, whatever a copy arriving with a branch holds (the pickle it replaces did). A cache
-that does not parse, or whose shape is not exactly what this module writes, is ignored and
-the files are read.
+(git-ignored, never in the site), as plain JSON of the topics' fields, with the texts the
+publish gate looks for in each (sync.site.forum_texts, found once per topic): reading it
+runs no code, whatever a copy arriving with a branch holds (the pickle it replaces did). A
+cache that does not parse, or whose shape is not exactly what this module writes, is
+ignored and the files are read.
 """
 
 from __future__ import annotations
