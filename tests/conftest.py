@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -195,9 +197,16 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def forum_serve(project_root: Path, port: int, **popen: object) -> subprocess.Popen:
     """`forum serve --demo` on the checkout, in a process of its own, as a moderator starts it
-    (`popen`: where its output goes)."""
+    from a terminal (`popen`: where its output goes): Ctrl+C reaches it even when the suite
+    itself was started in the background (a shell starts those with SIGINT ignored, and
+    Python keeps it so), and a serve stuck at the end says where on SIGABRT (faulthandler)."""
     command = ["serve", "--demo", "--port", str(port), "--project", str(project_root)]
-    return subprocess.Popen([sys.executable, "-m", "sync.cli", *command], **popen)  # type: ignore[call-overload]
+    return subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-m", "sync.cli", *command],
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        **popen,
+    )
 
 
 @contextmanager

@@ -4,7 +4,6 @@ and what the edit did not touch is not built again (issue 16)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -161,16 +160,7 @@ def test_stopping_serve_leaves_no_memory_of_its_folder_in_the_checkout(
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
-        server = forum_serve(
-            archive.root,
-            port,
-            stdout=output,
-            stderr=output,
-            env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a stuck serve says where, on SIGABRT
-            # Ctrl+C reaches serve as from a terminal, even when the suite itself was started
-            # in the background (a shell starts those with SIGINT ignored, and Python keeps it so).
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
+        server = forum_serve(archive.root, port, stdout=output, stderr=output)
     try:
         assert _until(lambda: bool(_get(f"http://127.0.0.1:{port}/")), 120)
         assert list((archive.root / ".cache").glob("publish-gate-*.json")), (
