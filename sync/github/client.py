@@ -19,13 +19,11 @@ from typing import Any, Protocol, TypeVar
 import requests
 from github import Auth, Github, GithubException
 
-import sync.github as github_urls
 from sync.model.errors import ForumError, given
 
 T = TypeVar("T")
 # PyGithub's entry point, named for the modules outside sync.github that pass one along (tests).
 PyGithub = Github
-DEFAULT_API_URL = github_urls.DEFAULT_API_URL
 
 
 class GitHubError(ForumError):

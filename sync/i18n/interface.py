@@ -14,7 +14,10 @@ from pathlib import Path
 import yaml
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
+
+from sync.model.roster import FAST_LOADER
 
 LOCALES = Path(__file__).parent / "locales"
 
@@ -22,9 +25,6 @@ LOCALES = Path(__file__).parent / "locales"
 def interface_languages() -> list[str]:
     """The languages the forum has interface strings for."""
     return sorted(path.stem for path in LOCALES.glob("*.yml"))
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
 
 
 @cache
@@ -35,7 +35,7 @@ def _strings(language: str) -> dict[str, str]:
             f"The forum has no interface strings for {language!r}: add {path} "
             f"(available: {', '.join(interface_languages())})"
         )
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
 
 
 @cache
@@ -46,8 +46,9 @@ def _names(language: str) -> tuple[dict[str, str], dict[str, str]]:
     return dict(locale.territories), dict(locale.languages)
 
 
-# Every post's date and every count of every listing is written through these: Babel's
-# formatting costs microseconds each, and a ten-year archive has few distinct ones.
+# Every post's date, every count of every listing and every share and duration of the
+# statistics is written through these: Babel's formatting costs microseconds each, and a
+# ten-year archive has few distinct ones.
 @lru_cache(maxsize=65536)
 def _number(language: str, value: int) -> str:
     return format_decimal(value, locale=Locale.parse(language))
@@ -56,6 +57,16 @@ def _number(language: str, value: int) -> str:
 @lru_cache(maxsize=65536)
 def _long_date(language: str, day: date) -> str:
     return format_date(day, format="long", locale=Locale.parse(language))
+
+
+@lru_cache(maxsize=16384)
+def _percent(language: str, share: float) -> str:
+    return format_percent(share, locale=Locale.parse(language))
+
+
+@lru_cache(maxsize=16384)
+def _hours(language: str, hours: float) -> str:
+    return format_unit(hours, "duration-hour", length="short", locale=Locale.parse(language))
 
 
 class Interface:
@@ -76,6 +87,14 @@ class Interface:
     def number(self, value: int) -> str:
         """A whole number as this language writes it (CLDR)."""
         return _number(self.language, value)
+
+    def percent(self, share: float) -> str:
+        """A share (0.25) as this language writes a percentage: 25 %, 25%…"""
+        return _percent(self.language, share)
+
+    def hours(self, hours: float) -> str:
+        """A number of hours, short, as this language writes it: 2.5 h, 2,5 h…"""
+        return _hours(self.language, hours)
 
     def sentences(self, *sentences: str) -> str:
         """Sentences one after the other: a space between them, none in Chinese."""

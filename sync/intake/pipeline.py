@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sync.github import pull_requests
-from sync.github.client import DEFAULT_API_URL, Budget, Clock, GitHubClient, PyGithub, connect
+from sync.github import DEFAULT_API_URL, pull_requests
+from sync.github.client import Budget, Clock, GitHubClient, PyGithub, connect
 from sync.github.discussions import fetch_discussions
 from sync.github.limits import ContentLimiter
 from sync.gitrepo import worktree as gitrepo

@@ -11,12 +11,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
-
-from babel import Locale
-from babel.numbers import format_percent
-from babel.units import format_unit
 
 from sync.i18n.interface import Interface
 from sync.model.domain import Forum
@@ -249,26 +244,14 @@ def display(cell: Cell, t: Interface) -> str:
     if isinstance(cell, Label):
         return cell.name
     if isinstance(cell, Share):
-        return _percent(cell.value, t.language)
+        return t.percent(cell.value)
     if isinstance(cell, timedelta):
-        return _hours(round(hours(cell), 1), t.language)
+        return t.hours(round(hours(cell), 1))
     if isinstance(cell, datetime | date):
         return t.date(cell)
     if isinstance(cell, int):
         return t.number(cell)
     return cell
-
-
-# The statistics' tables repeat few distinct shares and durations, each formatted by Babel
-# in microseconds: once each per language.
-@lru_cache(maxsize=16384)
-def _percent(value: float, language: str) -> str:
-    return format_percent(value, locale=Locale.parse(language))
-
-
-@lru_cache(maxsize=16384)
-def _hours(value: float, language: str) -> str:
-    return format_unit(value, "duration-hour", length="short", locale=Locale.parse(language))
 
 
 def hours(duration: timedelta) -> float:
