@@ -50,7 +50,7 @@ def _names(language: str) -> tuple[dict[str, str], dict[str, str]]:
 # statistics is written through these: Babel's formatting costs microseconds each, and a
 # ten-year archive has few distinct ones.
 @lru_cache(maxsize=65536)
-def _number(language: str, value: int) -> str:
+def _number(language: str, value: float) -> str:
     return format_decimal(value, locale=Locale.parse(language))
 
 
@@ -84,8 +84,8 @@ class Interface:
         filled = {name: self.number(v) if isinstance(v, int) else v for name, v in values.items()}
         return self.strings[key].format(**filled)
 
-    def number(self, value: int) -> str:
-        """A whole number as this language writes it (CLDR)."""
+    def number(self, value: float) -> str:
+        """A number as this language writes it (CLDR): 12,345.5, 12 345,5…"""
         return _number(self.language, value)
 
     def percent(self, share: float) -> str:

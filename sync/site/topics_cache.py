@@ -120,16 +120,23 @@ def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> 
 def texts_of(topic: Topic) -> tuple[str, ...]:
     """The publish gate's texts of a topic (sync.site.forum_texts.topic_texts): as kept with
     it, for a topic of the last archive read here, else found now."""
-    kept = _kept.get(id(topic))
-    return kept[2] if kept is not None and kept[0] is topic else topic_texts(topic)
+    kept = _as_read(topic)
+    return kept[2] if kept else topic_texts(topic)
 
 
 def signature_of(topic: Topic) -> Signature:
     """The signature of a topic's folder when it was read, for a topic of the last archive
     read here (a file saved since then leaves it as it was: the pages built from what was
     read are marked so), else as it is now."""
+    kept = _as_read(topic)
+    return kept[1] if kept else folder_signature(topic.path.parent)
+
+
+def _as_read(topic: Topic) -> tuple[Topic, Signature, tuple[str, ...]] | None:
+    """What was kept of this very topic when it was read here (not of another one read since
+    at the same address)."""
     kept = _kept.get(id(topic))
-    return kept[1] if kept is not None and kept[0] is topic else folder_signature(topic.path.parent)
+    return kept if kept is not None and kept[0] is topic else None
 
 
 # A topic kept: its folder's signature, the topic, the gate's texts of it.

@@ -29,19 +29,22 @@ def topic_weeks(forum: Forum) -> list[tuple[str, list[Topic]]]:
 
 def weeks_page_count(forum: Forum, per_page: int = WEEKS_PER_PAGE) -> int:
     """How many pages the weeks take (one when there is no topic yet)."""
-    weeks = len({topic.week for topic in forum.topics})
-    return max(1, -(-weeks // per_page))
+    return max(1, -(-len(topic_weeks(forum)) // per_page))
+
+
+def _shown(forum: Forum, number: int, per_page: int) -> list[tuple[str, list[Topic]]]:
+    """The weeks page `number` shows, with their topics."""
+    return topic_weeks(forum)[(number - 1) * per_page : number * per_page]
 
 
 def weeks_html(forum: Forum, url: str, title: str, number: int, t: Interface, per_page: int) -> str:
     """Page `number` of the topics by week."""
     parts = [f"<h1>{escape(title)}</h1>"]
-    weeks = topic_weeks(forum)
-    if not weeks:
+    if not topic_weeks(forum):
         parts.append(f"<p>{escape(t('no_topics'))}</p>")
         return "\n".join(parts)
     parts.append(f'<p class="forum-intro">{escape(t("weeks_intro"))}</p>')
-    shown = weeks[(number - 1) * per_page : number * per_page]
+    shown = _shown(forum, number, per_page)
     parts.append(mark_all_read(t, newest_post(topic for _, topics in shown for topic in topics)))
     for week, topics in shown:
         parts.append(_week(forum, url, week, topics, t))
@@ -56,9 +59,8 @@ def weeks_inputs(
     """What `weeks_html` makes page `number` of: its words, how many weeks there are (they
     page it), its weeks with their number of topics, and those topics, in order. With the
     forum's categories and languages, which every page shows, nothing else."""
-    weeks = topic_weeks(forum)
-    shown = weeks[(number - 1) * per_page : number * per_page]
-    words = [url, title, str(number), str(per_page), language, str(len(weeks))]
+    shown = _shown(forum, number, per_page)
+    words = [url, title, str(number), str(per_page), language, str(len(topic_weeks(forum)))]
     words += [f"{week} {len(topics)}" for week, topics in shown]
     return words, [topic for _, topics in shown for topic in topics]
 

@@ -21,8 +21,6 @@ import unicodedata
 from collections.abc import Callable
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from babel.numbers import format_decimal, format_percent
-
 from sync.i18n.interface import Interface
 
 BAR = "#3f51b5"  # the site's indigo
@@ -296,6 +294,4 @@ def _n(value: float) -> str:
 
 def _number(value: float, t: Interface, percent: bool) -> str:
     """A value as the reader's language writes numbers (1 234,5 · 83 %)."""
-    if percent:
-        return format_percent(value, locale=t.locale)
-    return format_decimal(value, locale=t.locale)
+    return t.percent(value) if percent else t.number(value)
