@@ -25,6 +25,7 @@ from sync.model.credentials import CredentialError
 from sync.model.domain import ContentError, Forum
 from sync.model.errors import ForumError
 from sync.site import gate_memory, incremental
+from sync.site.collector import held_apart
 from sync.site.build_plan import INPUTS, PLAN, BuildInputs, BuildPlan
 from sync.site.docs_folder import check_docs_folder, public_page_paths
 from sync.site.encryption import NAME as ENCRYPTION
@@ -100,25 +101,26 @@ def build_site(
     target = (site_dir or project.root / "site").resolve()
     started = time.perf_counter()
     forum = check_before_build(project, demo, remember)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    try:
-        config = load_config(str(project.mkdocs_yml), site_dir=str(staging), strict=strict)
-        # Pages of unchanged topics may be copied from the site this build replaces.
-        # The archive just read serves every language (not walked again for each).
-        rebuild = incremental.Rebuild(target, staging, forum, full)
-        config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
-        mkdocs_build(config)
-        memory = gate_memory.memory_file(project.root, target)
-        checked = check_site(staging, _gate_inputs(config, project), memory)
-    except (Abort, PluginError, ConfigurationError, PublishError) as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(_one_line(error)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _replace(staging, target)
-    incremental.save(rebuild, target)
+    with held_apart():  # the archive is not walked by the collector while the build holds it
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+        try:
+            config = load_config(str(project.mkdocs_yml), site_dir=str(staging), strict=strict)
+            # Pages of unchanged topics may be copied from the site this build replaces.
+            # The archive just read serves every language (not walked again for each).
+            rebuild = incremental.Rebuild(target, staging, forum, full)
+            config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
+            mkdocs_build(config)
+            memory = gate_memory.memory_file(project.root, target)
+            checked = check_site(staging, _gate_inputs(config, project), memory)
+        except (Abort, PluginError, ConfigurationError, PublishError) as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildError(_one_line(error)) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _replace(staging, target)
+        incremental.save(rebuild, target)
     pages = sum(1 for path in checked if path.rpartition("/")[2] == "index.html")
     seconds = time.perf_counter() - started
     return BuildReport(target, pages, seconds, rebuild.copied, len(rebuild.later), site_warnings(project))
