@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -255,7 +256,7 @@ def test_topics_read_by_a_build_are_read_again_only_when_their_files_change(
     first = archive.topic("D_a", "A topic", "2026-W40", 1)
     archive.topic("D_b", "Another topic", "2026-W41", 8)
     load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
-    assert topics_cache(archive.content).is_file()
+    assert len(list(topics_cache(archive.content).glob("*.json"))) == 2, "a file per topic"
     assert not (archive.content / ".cache").exists(), "kept beside content/, not in it"
     read: list[str] = []
     real_read_topic = cache_module.read_topic
@@ -276,27 +277,40 @@ def test_topics_read_by_a_build_are_read_again_only_when_their_files_change(
         load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
 
-def test_a_change_to_one_topic_rewrites_its_line_of_the_cache_and_keeps_the_others(
+def test_a_change_to_one_topic_rewrites_its_file_of_the_cache_and_leaves_the_others(
     archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = archive.topic("D_a", "A topic", "2026-W40", 1)
     archive.topic("D_b", "Another topic", "2026-W41", 8, body="Its text, with a\nline break.")
     load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
-    before = topics_cache(archive.content).read_text(encoding="utf-8").split("\n")
+    before = {file.name: file.stat().st_mtime_ns for file in topics_cache(archive.content).iterdir()}
     archive.reply(first, "DC_1", "br-ana", "BR", 2, "A new reply.")
     written: list[str] = []
-    real_entry = cache_module._entry
-    monkeypatch.setattr(cache_module, "_entry", lambda *a: written.append(a[0]) or real_entry(*a))
+    real_write = cache_module._write_entry
+    monkeypatch.setattr(cache_module, "_write_entry", lambda *a: written.append(a[1]) or real_write(*a))
 
     load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
     assert written == [str(first.path.parent)], "only the changed topic written afresh"
-    after = topics_cache(archive.content).read_text(encoding="utf-8").split("\n")
-    unchanged = [line for line in before if "D_b" in line]
-    assert len(unchanged) == 1 and unchanged[0] in after, "the other topic's line as it was"
+    after = {file.name: file.stat().st_mtime_ns for file in topics_cache(archive.content).iterdir()}
+    assert after.keys() == before.keys()
+    assert sum(after[name] == before[name] for name in after) == 1, "the other topic's file untouched"
     monkeypatch.setattr(cache_module, "read_topic", lambda folder, known: pytest.fail(f"read {folder}"))
     from_the_cache = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
     assert from_the_cache.topics == load_forum(archive.content, LANGUAGES).topics
+
+
+def test_a_topic_gone_from_the_archive_leaves_no_file_in_the_cache(archive: Archive) -> None:
+    archive.topic("D_a", "A topic", "2026-W40", 1)
+    gone = archive.topic("D_b", "A topic moved out of the archive", "2026-W41", 8)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    shutil.rmtree(gone.path.parent)
+
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    kept = list(topics_cache(archive.content).iterdir())
+    assert len(kept) == 1
+    assert b"moved out of the archive" not in kept[0].read_bytes()
 
 
 def test_the_gates_texts_kept_with_the_topics_are_those_found_afresh(
@@ -347,12 +361,14 @@ def test_a_cache_whose_texts_other_code_found_is_read_as_no_cache(
 
 def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
     archive.topic("D_a", "A topic", "2026-W40", 1)
-    topics_cache(archive.content).parent.mkdir(parents=True)
-    topics_cache(archive.content).write_bytes(b"not a pickle")
+    archive.topic("D_b", "Another topic", "2026-W41", 8)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    for file, damage in zip(sorted(topics_cache(archive.content).iterdir()), [b"not a pickle", b""]):
+        file.write_bytes(damage)
 
     assert [
         t.id for t in load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered).topics
-    ] == ["D_a"]
+    ] == ["D_b", "D_a"]
 
 
 class _Planted:
@@ -371,27 +387,27 @@ def test_a_planted_pickle_in_the_cache_is_not_run_and_the_files_are_read(
     archive.topic("D_a", "The real title", "2026-W40", 1)
     flag = tmp_path / "pwned"
     planted = pickle.dumps({"known": None, "topics": _Planted(str(flag))})
-    for name in ("topics.pickle", "topics.json"):  # under its former name and its present one
-        (archive.root / ".cache").mkdir(exist_ok=True)
-        (archive.root / ".cache" / name).write_bytes(planted)
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    (kept,) = topics_cache(archive.content).iterdir()
+    for file in (archive.root / ".cache" / "topics.pickle", archive.root / ".cache" / "topics.json", kept):
+        file.write_bytes(planted)  # under its former names, and as the topic's file
 
     forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
     assert not flag.exists(), "the cache was unpickled"
     assert [t.title for t in forum.topics] == ["The real title"]
-    assert (
-        json.loads(topics_cache(archive.content).read_text(encoding="utf-8"))["format"]
-        == cache_module._FORMAT
-    )
+    assert json.loads(kept.read_bytes())["format"] == cache_module._FORMAT
+    assert not (archive.root / ".cache" / "topics.pickle").exists(), "the former names removed"
 
 
 def test_a_cache_of_the_right_format_but_the_wrong_shape_is_read_past(archive: Archive) -> None:
     topic = archive.topic("D_a", "The real title", "2026-W40", 1)
     load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
-    document = json.loads(topics_cache(archive.content).read_text(encoding="utf-8"))
-    entry = document["topics"][str(topic.path.parent)]
-    entry[1]["title"] = {"not": "a text"}
-    topics_cache(archive.content).write_text(json.dumps(document), encoding="utf-8")
+    (kept,) = topics_cache(archive.content).iterdir()
+    document = json.loads(kept.read_bytes())
+    assert document["folder"] == str(topic.path.parent)
+    document["topic"]["title"] = {"not": "a text"}
+    kept.write_text(json.dumps(document), encoding="utf-8")
 
     forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 

@@ -160,7 +160,7 @@ def test_erasing_a_post_removes_the_topics_a_build_kept_read(world: World, tmp_p
     _, ana, _ = a_reply_with_a_secret(world)
     build_site(world.archive.project, tmp_path / "site", demo=True)
     kept = topics_cache(world.archive.content)
-    assert SECRET.encode() in kept.read_bytes()
+    assert any(SECRET.encode() in file.read_bytes() for file in kept.iterdir())
     gate = memory_file(world.archive.root, tmp_path / "site")
     assert gate.is_file(), "the publish gate's digests of the forum's texts"
 

@@ -1,12 +1,13 @@
 """The topics a build read, kept between builds so that a rebuild reads only what changed.
 
 Reading the front matter of tens of thousands of files was most of a rebuild's time after a
-sync added one reply. The topics read are kept in the checkout's `.cache/topics.json`
-(git-ignored, never in the site), as plain JSON of the topics' fields, with the texts the
-publish gate looks for in each (sync.site.forum_texts, found once per topic): reading it
-runs no code, whatever a copy arriving with a branch holds (the pickle it replaces did). A
-cache that does not parse, or whose shape is not exactly what this module writes, is
-ignored and the files are read.
+sync added one reply. The topics read are kept in the checkout's `.cache/topics/` (git-ignored,
+never in the site), one file per topic, as plain JSON of the topic's fields with the texts the
+publish gate looks for in it (sync.site.forum_texts, found once per topic): reading it runs no
+code, whatever a copy arriving with a branch holds (the pickle it replaces did). A rebuild after
+one new reply writes that topic's file alone (one file for the archive was 68 MB written again
+at 520 topics). A file that does not parse, or whose shape is not exactly what this module
+writes, is ignored and that topic's files are read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+import shutil
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,10 +25,12 @@ from sync.model.content import Known, load_forum, read_topic
 from sync.model.domain import Forum, Reply, Topic, Translation
 from sync.model.files import write_atomically
 from sync.site import forum_texts
+from sync.site.collector import no_collection
 from sync.site.forum_texts import topic_texts
 
-CACHE_NAME = "topics.json"
-_FORMAT = 2
+CACHE_NAME = "topics"
+_FORMER_NAMES = ("topics.json", "topics.pickle")  # one file for the whole archive, before
+_FORMAT = 3
 # The publish gate's texts of each topic are kept with it, as the code that finds them
 # found them: other code, and the cache is read as no cache.
 _TEXTS_CODE = hashlib.sha256(Path(forum_texts.__file__).read_bytes()).hexdigest()
@@ -43,15 +47,17 @@ class _BadCache(Exception):
 
 
 def topics_cache(content: Path) -> Path:
-    """Where the topics read are kept between builds: in the checkout, never in the site or
-    the repository (.gitignore). It holds the archive's text: erasing a post removes it."""
+    """The folder where the topics read are kept between builds: in the checkout, never in
+    the site or the repository (.gitignore). It holds the archive's text: erasing a post
+    removes it."""
     return content.resolve().parent / ".cache" / CACHE_NAME
 
 
 def forget_read_topics(content: Path) -> None:
     """Remove the topics kept between builds (after an erasure: nothing erased stays)."""
-    topics_cache(content).unlink(missing_ok=True)
-    topics_cache(content).with_name("topics.pickle").unlink(missing_ok=True)  # its former name
+    shutil.rmtree(topics_cache(content), ignore_errors=True)
+    for name in _FORMER_NAMES:
+        topics_cache(content).with_name(name).unlink(missing_ok=True)
 
 
 def archive_fingerprint(content: Path) -> tuple[tuple[str, int, int], ...]:
@@ -88,32 +94,22 @@ def folder_signature(folder: Path) -> Signature:
 
 
 def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> list[Topic]:
-    """Topics of the last run whose files are unchanged, the others read afresh."""
+    """Topics of the last run whose files are unchanged, the others read afresh (and their
+    files of the cache written anew). Files of topics no longer in content/ are removed."""
     cache = topics_cache(content)
-    before, written = _read_cache(cache, known)
+    header = _header(known)
     now: dict[str, _Kept] = {}
     for folder in folders:
         signature = folder_signature(folder)
-        kept = before.get(str(folder))
-        if not kept or kept[0] != signature:
+        kept = _read_entry(cache / _file_name(str(folder)), str(folder), header, signature)
+        if kept is None:
             topic = read_topic(folder, known)
             kept = (signature, topic, topic_texts(topic))
+            _write_entry(cache, str(folder), header, kept)
         now[str(folder)] = kept
+    _remove_others(cache, {_file_name(folder) for folder in now})
     _kept.clear()
     _kept.update((id(topic), (topic, signature, texts)) for signature, topic, texts in now.values())
-    if now.keys() != before.keys() or any(now[f] is not before[f] for f in now):
-        lines = [
-            written[folder]
-            if now[folder] is before.get(folder) and folder in written
-            else _entry(folder, *kept)
-            for folder, kept in now.items()
-        ]
-        header = json.dumps(
-            {"format": _FORMAT, "known": _known_json(known), "texts": _TEXTS_CODE}, ensure_ascii=False
-        )
-        # One topic a line: the next run writes the lines of unchanged topics back as they are.
-        document = header[:-1] + ', "topics": {\n' + ",\n".join(lines) + "\n}}\n"
-        write_atomically(cache, document, private=True)
     return [topic for _, topic, _ in now.values()]
 
 
@@ -143,56 +139,78 @@ def _as_read(topic: Topic) -> tuple[Topic, Signature, tuple[str, ...]] | None:
 _Kept = tuple[Signature, Topic, tuple[str, ...]]
 
 
-def _entry(folder: str, signature: Signature, topic: Topic, texts: tuple[str, ...]) -> str:
-    """A topic's line of the cache: `"folder": [signature, topic, texts]`."""
-    entry = [list(map(list, signature)), _topic_json(topic), list(texts)]
-    return f"{json.dumps(folder, ensure_ascii=False)}: {json.dumps(entry, ensure_ascii=False)}"
+def _file_name(folder: str) -> str:
+    """A topic's file in the cache, named from its folder's path (a folder's name is the
+    topic's: any text an archive allows, not a name to trust in a path)."""
+    return hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json"
+
+
+def _header(known: Known) -> dict[str, Any]:
+    """What every file of the cache says it was written under: another format, another
+    archive's categories, member states or languages, or other code finding the texts, and
+    the file is read as no cache."""
+    known_digest = hashlib.sha256(json.dumps(_known_json(known), ensure_ascii=False).encode()).hexdigest()
+    return {"format": _FORMAT, "known": known_digest, "texts": _TEXTS_CODE}
+
+
+def _write_entry(cache: Path, folder: str, header: dict[str, Any], kept: _Kept) -> None:
+    """A topic's file: the header, its folder, its folder's signature, the topic, its texts."""
+    signature, topic, texts = kept
+    entry = header | {
+        "folder": folder,
+        "signature": list(map(list, signature)),
+        "topic": _topic_json(topic),
+        "found": list(texts),
+    }
+    if not cache.is_dir():
+        cache.mkdir(parents=True, mode=0o700)
+    write_atomically(cache / _file_name(folder), json.dumps(entry, ensure_ascii=False), private=True)
+
+
+def _read_entry(file: Path, folder: str, header: dict[str, Any], signature: Signature) -> _Kept | None:
+    """The topic kept in `file`, if the file is this module's for `folder`, written under
+    `header`, and the folder's files still have `signature`; else None (read the files)."""
+    try:
+        with no_collection():  # plain data, no cycle: nothing for the collector to find
+            document = json.loads(file.read_bytes())
+            if not isinstance(document, dict) or any(document.get(k) != v for k, v in header.items()):
+                return None
+            if document["folder"] != folder or _signature(document["signature"]) != signature:
+                return None
+            return signature, _topic(document["topic"], _Folder(folder)), _texts_kept(document["found"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
+        return None  # no file, or not one this module wrote: read the topic's files
+
+
+def _remove_others(cache: Path, wanted: set[str]) -> None:
+    """Every file of the cache but those of the topics read now: a topic gone from content/
+    (moved, or its folder removed) leaves nothing of its text behind. Files being written
+    (".name.…", sync.model.files) are another build's, left to it; erasing a post removes
+    the whole folder (forget_read_topics)."""
+    try:
+        names = os.listdir(cache)
+    except OSError:
+        names = []
+    for name in names:
+        if name not in wanted and not name.startswith("."):
+            path = cache / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+    for name in _FORMER_NAMES:  # the whole archive's text, under a former name
+        cache.with_name(name).unlink(missing_ok=True)
 
 
 def _load(cache: Path, known: Known) -> dict[str, _Kept]:
-    """The topics kept."""
-    return _read_cache(cache, known)[0]
-
-
-def _read_cache(cache: Path, known: Known) -> tuple[dict[str, _Kept], dict[str, str]]:
-    """The topics kept, and the line each was written on (to write again if unchanged)."""
-    try:
-        text = cache.read_text(encoding="utf-8")
-        document = json.loads(text)
-        if not isinstance(document, dict) or document.get("format") != _FORMAT:
-            return {}, {}
-        if document.get("known") != _known_json(known):  # categories, member states or languages changed
-            return {}, {}
-        if document.get("texts") != _TEXTS_CODE:
-            return {}, {}
-        topics = document["topics"]
-        if not isinstance(topics, dict):
-            raise _BadCache
-        kept = {
-            str(folder): (_signature(sig), _topic(data, _Folder(str(folder))), _texts_kept(texts))
-            for folder, (sig, data, texts) in topics.items()
-        }
-        return kept, _lines(text, kept.keys())
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
-        return {}, {}  # no cache, or not one this module wrote: read every topic's files
-
-
-def _lines(text: str, folders: Iterable[str]) -> dict[str, str]:
-    """Each topic's line as this module writes the cache, if it is written so (else none: the
-    topics are written afresh)."""
-    lines = text.split("\n")[1:-2]
-    found: dict[str, str] = {}
-    decoder = json.JSONDecoder()
-    for line in lines:
-        line = line.removesuffix(",")
-        try:
-            folder, end = decoder.raw_decode(line)
-        except ValueError:
-            return {}
-        if not isinstance(folder, str) or line[end : end + 2] != ": ":
-            return {}
-        found[folder] = line
-    return found if found.keys() == set(folders) else {}
+    """Every topic the cache's files keep, by folder, whatever the folders hold now."""
+    kept = {}
+    for file in cache.glob("*.json"):
+        document = json.loads(file.read_bytes())
+        entry = _read_entry(file, document["folder"], _header(known), _signature(document["signature"]))
+        if entry is not None:
+            kept[document["folder"]] = entry
+    return kept
 
 
 # Writing ---------------------------------------------------------------------------------
