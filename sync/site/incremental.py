@@ -159,15 +159,20 @@ def _usable(path: Path, opens: Callable[[Path], bool]) -> bool:
 
 def carry(rebuild: Rebuild, paths: list[str]) -> None:
     """Copy pages over from the previous site into the one being built."""
+    previous, staging = str(rebuild.previous), str(rebuild.staging)
+    made: set[str] = set()
     for path in paths:
-        target = rebuild.staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        source, target = os.path.join(previous, path), os.path.join(staging, path)
+        folder = os.path.dirname(target)
+        if folder not in made:  # most pages are a folder's index.html: made once, without pathlib
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
             # A second name for the same file: the previous site is removed once the new
             # one is in place, and nothing writes to a copied page.
-            os.link(rebuild.previous / path, target)
+            os.link(source, target)
         except OSError:  # another file system
-            shutil.copy2(rebuild.previous / path, target)
+            shutil.copy2(source, target)
     rebuild.copied += len(paths)
     rebuild.copied_paths += paths
 
