@@ -4,11 +4,15 @@ verify, and never a page another build's keys open (issue 12, findings 1 and 5, 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from archive import STRONG, Archive, write_credentials
 from click.testing import CliRunner
 from decrypt import open_page, sign_in
@@ -363,3 +367,33 @@ def test_the_gate_keeps_the_memories_of_the_last_few_folders_it_passed(
     older.chmod(0o644)
     build_site(project, tmp_path / f"site-{KEPT + 1}", demo=True)
     assert older.stat().st_mode & 0o077 == 0
+
+
+# The texts' check on its own ---------------------------------------------------------------
+
+_WORDS = st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "S"]), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    secret_words=st.lists(_WORDS, min_size=1, max_size=6),
+    before=st.text(max_size=12),
+    after=st.text(max_size=12),
+)
+def test_with_many_texts_to_look_for_a_text_shown_in_clear_is_found_whatever_surrounds_it(
+    tmp_path: Path, secret_words: list[str], before: str, after: str
+) -> None:
+    # Past a hundred texts, most are ruled out by a word the lines do not hold: never one
+    # that a line shows, whatever its neighbours, punctuation or letter case.
+    secret = " ".join(secret_words)
+    assume(len(secret) >= 6 and secret.strip() == secret)
+    others = tuple(f"another text of the forum number {n}" for n in range(150))
+    site = Path(tempfile.mkdtemp(dir=tmp_path))
+    # In capitals, for a text that case folding reads the same in capitals ("ı" is not "I").
+    capitals = secret.upper() if secret.upper().casefold() == secret.casefold() else secret
+    shown = html.escape(f"{before}{capitals if len(before) % 2 else secret}{after}")
+    (site / "sitemap.xml").write_text(f"<urlset><loc>{shown}</loc></urlset>\n", encoding="utf-8")
+    inputs = publish_gate.GateInputs(keys={}, public_pages=frozenset(), secrets=(*others, secret))
+
+    with pytest.raises(publish_gate.PublishError, match="sitemap.xml: shows forum content in clear"):
+        publish_gate.check_site(site, inputs)

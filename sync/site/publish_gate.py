@@ -139,14 +139,21 @@ def _inputs_digest(inputs: GateInputs) -> str:
 
 
 def _files(staging: Path) -> Iterable[Path]:
-    """Every file under staging; a symbolic link anywhere stops the build."""
-    for folder, folders, names in os.walk(staging):
-        for name in [*folders, *names]:
-            path = Path(folder) / name
-            if path.is_symlink():
-                raise PublishError(f"{path.relative_to(staging)}: a symbolic link; the site publishes none")
-        for name in sorted(names):
-            yield Path(folder) / name
+    """Every file under staging, folder by folder in name order; a symbolic link anywhere
+    stops the build. (A folder's entries say what they are without a call per file.)"""
+    pending = [str(staging)]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.is_symlink():
+                relative = Path(entry.path).relative_to(staging)
+                raise PublishError(f"{relative}: a symbolic link; the site publishes none")
+        pending += reversed([entry.path for entry in entries if entry.is_dir(follow_symlinks=False)])
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                yield Path(entry.path)
 
 
 def _check_file(data: bytes, relative: str, inputs: GateInputs) -> list[str]:
@@ -381,8 +388,12 @@ def _check_secrets(
     public = _SPACE.sub(" ", html_module.unescape(inputs.public_texts)).casefold()
     for secret in secrets:
         wanted = secret.casefold()
-        if words is not None and any(word not in words for word in _WORD.findall(wanted)[1:-1]):
-            continue  # a word no line holds (the first and last words may be cut in the text)
+        # A word no line holds: one of the secret's own words between two spaces, which a line
+        # showing the secret holds whole (the first and last may be cut in the line's text).
+        # Its words split at its single spaces: a regular expression per text was half the
+        # gate's time of a rebuild.
+        if words is not None and any(w not in words for w in wanted.split(" ")[1:-1] if w.isalnum()):
+            continue
         if wanted not in haystack or wanted in public:
             continue
         where = next(file for piece, file in clear.items() if wanted in piece.casefold())
