@@ -397,3 +397,33 @@ def test_with_many_texts_to_look_for_a_text_shown_in_clear_is_found_whatever_sur
 
     with pytest.raises(publish_gate.PublishError, match="sitemap.xml: shows forum content in clear"):
         publish_gate.check_site(site, inputs)
+
+
+def test_a_memory_written_again_from_the_last_one_reads_back_as_one_written_afresh(tmp_path: Path) -> None:
+    from sync.site.gate_memory import Found, GateMemory, load, save
+
+    first = GateMemory(
+        "inputs",
+        {
+            "a/index.html": Found("1" * 64, ("shell", "Topic A"), ("../keys.json", "k1")),
+            "b/index.html": Found("2" * 64, ("shell", "Topic B"), None),
+            "c/index.html": Found("3" * 64, ("shell", "Topic C"), None),
+        },
+        frozenset({"s1", "s2"}),
+    )
+    path = tmp_path / "publish-gate-x.json"
+    save(path, first)
+    read = load(path, "inputs")
+    assert read == first
+    # A rebuild: b unchanged (as read), a's page changed, c gone, d new.
+    files = {
+        "b/index.html": read.files["b/index.html"],
+        "a/index.html": Found("4" * 64, ("shell", "Topic A, a new reply"), ("../keys.json", "k1")),
+        "d/index.html": Found("5" * 64, ("shell", "Topic D", "Topic B"), None),
+    }
+    second = GateMemory("inputs", files, frozenset({"s1", "s2", "s3"}))
+
+    save(path, second, read)
+
+    assert load(path, "inputs") == second
+    assert load(path, "other inputs") == GateMemory("other inputs")

@@ -33,7 +33,7 @@ from sync.model.files import write_atomically
 from sync.site.key_files_gate import Reference
 
 _GATE_CODE = ("publish_gate.py", "key_files_gate.py", "gate_memory.py")
-_VERSION = 1
+_VERSION = 2
 KEPT = 4  # memories kept in .cache: site/, forum serve's, and a couple more
 
 
@@ -53,6 +53,10 @@ class GateMemory:
     inputs: str = ""  # digest of everything but the forum's texts the check depended on
     files: dict[str, Found] = field(default_factory=dict)  # site path → what was found
     secrets: frozenset[str] = frozenset()  # digests of the texts looked for
+    # As read from its file: the lines readable in clear, numbered, and each file's line,
+    # written again as they are for the files still there unchanged.
+    table: list[str] = field(default_factory=list, compare=False, repr=False)
+    lines: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def pieces(self) -> set[str]:
         """Every line the last check read in clear (and looked through for every text)."""
@@ -116,50 +120,71 @@ def load(path: Path | None, inputs: str) -> GateMemory:
     if path is None:
         return GateMemory(inputs)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        header, table, *lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+        data = json.loads(header)
         if data.get("version") != _VERSION or data.get("inputs") != inputs:
             return GateMemory(inputs)
-        return GateMemory(inputs, _files(data["pieces"], data["files"]), frozenset(data["secrets"]))
+        pieces = json.loads(table)
+        if not isinstance(pieces, list) or not all(isinstance(piece, str) for piece in pieces):
+            raise ValueError("not a gate memory")
+        files: dict[str, Found] = {}
+        written: dict[str, str] = {}
+        for line in lines:
+            relative, found = _file(json.loads(line), pieces)
+            files[relative], written[relative] = found, line
+        return GateMemory(inputs, files, frozenset(data["secrets"]), pieces, written)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return GateMemory(inputs)
 
 
-def _files(pieces: list[str], files: dict[str, Any]) -> dict[str, Found]:
-    if not all(isinstance(piece, str) for piece in pieces):
+def _file(entry: Any, pieces: list[str]) -> tuple[str, Found]:
+    relative, digest, indices, reference = entry
+    if not isinstance(relative, str) or not isinstance(digest, str) or min(indices, default=0) < 0:
         raise ValueError("not a gate memory")
-    found: dict[str, Found] = {}
-    for relative, (digest, indices, reference) in files.items():
-        if not isinstance(digest, str):
-            raise ValueError("not a gate memory")
-        shown = tuple(pieces[index] for index in indices)
-        found[relative] = Found(digest, shown, tuple(reference) if reference else None)  # type: ignore[arg-type]
-    return found
+    shown = tuple(pieces[index] for index in indices)
+    return relative, Found(digest, shown, tuple(reference) if reference else None)  # type: ignore[arg-type]
 
 
-def save(path: Path | None, memory: GateMemory) -> None:
-    """Write the memory of a check that passed (written whole, then moved into place)."""
+def save(path: Path | None, memory: GateMemory, previous: GateMemory | None = None) -> None:
+    """Write the memory of a check that passed (written whole, then moved into place). The
+    files found as `previous` remembered them keep their line as it was read (a rebuild
+    after one reply changes a few dozen of thousands), unless most of its numbered lines
+    are no longer shown anywhere: then it is written afresh."""
     if path is None:
         return
-    table: dict[str, int] = {}
-    files = {
-        relative: [
-            found.digest,
-            [table.setdefault(piece, len(table)) for piece in found.pieces],
-            list(found.reference) if found.reference else None,
-        ]
-        for relative, found in memory.files.items()
-    }
-    data = {
-        "version": _VERSION,
-        "inputs": memory.inputs,
-        "pieces": list(table),
-        "files": files,
-        "secrets": sorted(memory.secrets),
-    }
+    table, lines = _reused(memory, previous)
+    numbers = {piece: number for number, piece in enumerate(table)}
+    for relative, found in memory.files.items():
+        if relative not in lines:
+            indices = []
+            for piece in found.pieces:
+                if piece not in numbers:
+                    numbers[piece] = len(table)
+                    table.append(piece)
+                indices.append(numbers[piece])
+            reference = list(found.reference) if found.reference else None
+            lines[relative] = json.dumps([relative, found.digest, indices, reference], ensure_ascii=False)
+    header = {"version": _VERSION, "inputs": memory.inputs, "secrets": sorted(memory.secrets)}
+    document = "\n".join([json.dumps(header), json.dumps(table, ensure_ascii=False), *lines.values(), ""])
     # Readable by its owner only, as the topics cache: digests of the forum's texts would let
     # anyone on the machine confirm a guess of what the archive says.
-    write_atomically(path, json.dumps(data, ensure_ascii=False), private=True)
+    write_atomically(path, document, private=True)
     _keep_newest(path.parent, path)
+
+
+def _reused(memory: GateMemory, previous: GateMemory | None) -> tuple[list[str], dict[str, str]]:
+    """The numbered lines and files' lines of `previous` that `memory` can keep."""
+    if previous is None or previous.inputs != memory.inputs or not previous.lines:
+        return [], {}
+    kept = {
+        relative: previous.lines[relative]
+        for relative, found in memory.files.items()
+        if previous.files.get(relative) is found and relative in previous.lines
+    }
+    shown = {piece for relative in kept for piece in memory.files[relative].pieces}
+    if len(shown) * 2 < len(previous.table):  # mostly lines no file shows now
+        return [], {}
+    return list(previous.table), kept
 
 
 def _keep_newest(folder: Path, written: Path) -> None:

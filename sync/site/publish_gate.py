@@ -114,7 +114,7 @@ def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = Non
         raise PublishError(str(error)) from None
     finally:
         _block_cipher.cache_clear()  # no content key kept in memory past the check
-    gate_memory.save(memory_file, GateMemory(memory.inputs, passed, frozenset(secrets.values())))
+    gate_memory.save(memory_file, GateMemory(memory.inputs, passed, frozenset(secrets.values())), memory)
     return checked
 
 
