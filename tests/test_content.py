@@ -363,7 +363,9 @@ def test_a_damaged_topics_cache_is_read_past(archive: Archive) -> None:
     archive.topic("D_a", "A topic", "2026-W40", 1)
     archive.topic("D_b", "Another topic", "2026-W41", 8)
     load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
-    for file, damage in zip(sorted(topics_cache(archive.content).iterdir()), [b"not a pickle", b""]):
+    for file, damage in zip(
+        sorted(topics_cache(archive.content).iterdir()), [b"not a pickle", b""], strict=True
+    ):
         file.write_bytes(damage)
 
     assert [

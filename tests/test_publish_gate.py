@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
 from archive import STRONG, Archive, write_credentials
 from click.testing import CliRunner
 from decrypt import open_page, sign_in
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from sync.cli.main import main
 from sync.site import build_plan, publish_gate
@@ -389,13 +389,13 @@ def test_with_many_texts_to_look_for_a_text_shown_in_clear_is_found_whatever_sur
     assume(len(secret) >= 6 and secret.strip() == secret)
     others = tuple(f"another text of the forum number {n}" for n in range(150))
     site = Path(tempfile.mkdtemp(dir=tmp_path))
-    # In capitals, for a text that case folding reads the same in capitals ("ı" is not "I").
+    # In capitals, for a text that case folding reads the same in capitals (a dotless i is not "I").
     capitals = secret.upper() if secret.upper().casefold() == secret.casefold() else secret
     shown = html.escape(f"{before}{capitals if len(before) % 2 else secret}{after}")
     (site / "sitemap.xml").write_text(f"<urlset><loc>{shown}</loc></urlset>\n", encoding="utf-8")
     inputs = publish_gate.GateInputs(keys={}, public_pages=frozenset(), secrets=(*others, secret))
 
-    with pytest.raises(publish_gate.PublishError, match="sitemap.xml: shows forum content in clear"):
+    with pytest.raises(publish_gate.PublishError, match=r"sitemap\.xml: shows forum content in clear"):
         publish_gate.check_site(site, inputs)
 
 

@@ -25,8 +25,8 @@ from sync.model.credentials import CredentialError
 from sync.model.domain import ContentError, Forum
 from sync.model.errors import ForumError
 from sync.site import gate_memory, incremental
-from sync.site.collector import held_apart
 from sync.site.build_plan import INPUTS, PLAN, BuildInputs, BuildPlan
+from sync.site.collector import held_apart
 from sync.site.docs_folder import check_docs_folder, public_page_paths
 from sync.site.encryption import NAME as ENCRYPTION
 from sync.site.forum_texts import forum_secrets
