@@ -26,7 +26,7 @@ from sync.model.domain import ContentError, Forum
 from sync.model.errors import ForumError
 from sync.site import gate_memory, incremental
 from sync.site.build_plan import INPUTS, PLAN, BuildInputs, BuildPlan
-from sync.site.collector import held_apart
+from sync.site.collector import archive_apart
 from sync.site.docs_folder import check_docs_folder, public_page_paths
 from sync.site.encryption import NAME as ENCRYPTION
 from sync.site.forum_texts import forum_secrets
@@ -100,8 +100,9 @@ def build_site(
     (`forum serve`), and keeps the archive read while no file of it changes."""
     target = (site_dir or project.root / "site").resolve()
     started = time.perf_counter()
-    forum = check_before_build(project, demo, remember)
-    with held_apart():  # the archive is not walked by the collector while the build holds it
+    with archive_apart() as archive_read:  # the collector kept off the archive (collector.py)
+        forum = check_before_build(project, demo, remember)
+        archive_read()
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
         try:

@@ -25,7 +25,6 @@ from sync.model.content import Known, load_forum, read_topic
 from sync.model.domain import Forum, Reply, Topic, Translation
 from sync.model.files import write_atomically
 from sync.site import forum_texts
-from sync.site.collector import no_collection
 from sync.site.forum_texts import topic_texts
 
 CACHE_NAME = "topics"
@@ -171,13 +170,12 @@ def _read_entry(file: Path, folder: str, header: dict[str, Any], signature: Sign
     """The topic kept in `file`, if the file is this module's for `folder`, written under
     `header`, and the folder's files still have `signature`; else None (read the files)."""
     try:
-        with no_collection():  # plain data, no cycle: nothing for the collector to find
-            document = json.loads(file.read_bytes())
-            if not isinstance(document, dict) or any(document.get(k) != v for k, v in header.items()):
-                return None
-            if document["folder"] != folder or _signature(document["signature"]) != signature:
-                return None
-            return signature, _topic(document["topic"], _Folder(folder)), _texts_kept(document["found"])
+        document = json.loads(file.read_bytes())
+        if not isinstance(document, dict) or any(document.get(k) != v for k, v in header.items()):
+            return None
+        if document["folder"] != folder or _signature(document["signature"]) != signature:
+            return None
+        return signature, _topic(document["topic"], _Folder(folder)), _texts_kept(document["found"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
         return None  # no file, or not one this module wrote: read the topic's files
 
