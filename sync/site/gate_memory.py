@@ -141,7 +141,7 @@ def _file(entry: Any, pieces: list[str]) -> tuple[str, Found]:
     relative, digest, indices, reference = entry
     if not isinstance(relative, str) or not isinstance(digest, str) or min(indices, default=0) < 0:
         raise ValueError("not a gate memory")
-    shown = tuple(pieces[index] for index in indices)
+    shown = tuple(map(pieces.__getitem__, indices))
     return relative, Found(digest, shown, tuple(reference) if reference else None)  # type: ignore[arg-type]
 
 
