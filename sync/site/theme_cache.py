@@ -11,6 +11,7 @@ so an edited template of hooks/theme is compiled afresh.
 from __future__ import annotations
 
 import functools
+import os
 import sysconfig
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,15 @@ _INSTALLED = tuple(Path(sysconfig.get_path(name)).resolve() for name in ("pureli
 @functools.cache
 def _installed_templates(folder: str) -> tuple[str, ...]:
     """The templates of an installed theme (Material's): its files do not change while we run.
-    Hidden ones (Material's thousands of .icons) are left out here rather than one by one by
-    MkDocs, which publishes no hidden file of a theme."""
-    listed = jinja2.FileSystemLoader(folder).list_templates()
-    return tuple(name for name in listed if not any(part.startswith(".") for part in name.split("/")))
+    Hidden ones (Material's thousands of .icons) are left out here, their folders not even
+    walked, rather than one by one by MkDocs, which publishes no hidden file of a theme."""
+    found = []
+    for place, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        where = os.path.relpath(place, folder).replace(os.sep, "/")
+        prefix = "" if where == "." else f"{where}/"
+        found += [prefix + name for name in names if not name.startswith(".")]
+    return tuple(sorted(found))
 
 
 class _ThemeLoader(jinja2.FileSystemLoader):
