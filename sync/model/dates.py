@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")  # as content/ and the schedule write it: 2026-W48
 
@@ -38,6 +39,13 @@ def parse_week(text: str) -> Week:
 
 def week_of(day: date) -> Week:
     """The ISO week a day (or a moment, in its own time zone) falls in."""
+    # By its day (a moment's own: moments equal in time are not always on the same day).
+    return _week_of_day(day.date() if isinstance(day, datetime) else day)
+
+
+@lru_cache(maxsize=8192)
+def _week_of_day(day: date) -> Week:
+    """Worked out once per day: the statistics ask it of every post of the archive."""
     year, number, _ = day.isocalendar()
     return Week(f"{year}-W{number:02d}", date.fromisocalendar(year, number, 1))
 
