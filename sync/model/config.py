@@ -7,6 +7,7 @@ an edit of that one file.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,9 @@ class ProjectError(ForumError):
     """No forum checkout where the command was asked to work."""
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without executing its tags (`!ENV`, `!!python/name:`)."""
+class _LenientLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Reads mkdocs.yml without executing its tags (`!ENV`, `!!python/name:`), with
+    libyaml where the machine has it (a build reads it once per language)."""
 
 
 def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
@@ -59,7 +61,7 @@ class Project:
 
     def site_url(self) -> str | None:
         """The published site's address (`site_url` in mkdocs.yml), if it is set."""
-        config = yaml.load(self.mkdocs_yml.read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+        config = _settings(self.mkdocs_yml.read_text(encoding="utf-8")) or {}
         return str(config.get("site_url") or "") or None
 
 
@@ -75,7 +77,7 @@ def find_project(start: Path | None = None) -> Project:
 def forum_languages(mkdocs_yml: Path) -> tuple[str, ...]:
     """The locales of the i18n plugin in mkdocs.yml, the default one first."""
     try:
-        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_LenientLoader)
+        config = _settings(mkdocs_yml.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ContentError(mkdocs_yml, None, f"could not be read: {error}") from None
     for plugin in (config or {}).get("plugins") or []:
@@ -89,3 +91,9 @@ def forum_languages(mkdocs_yml: Path) -> tuple[str, ...]:
     if not locales or len(defaults) != 1:
         raise ContentError(mkdocs_yml, "plugins.i18n.languages", "expected exactly one default")
     return (defaults[0], *[locale for locale in locales if locale != defaults[0]])
+
+
+@functools.lru_cache(maxsize=8)
+def _settings(text: str) -> Any:
+    """mkdocs.yml's settings, read once per text (its callers only read them)."""
+    return yaml.load(text, Loader=_LenientLoader)
