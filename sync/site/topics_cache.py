@@ -161,8 +161,7 @@ def _write_entry(cache: Path, folder: str, header: dict[str, Any], kept: _Kept) 
         "topic": _topic_json(topic),
         "found": list(texts),
     }
-    if not cache.is_dir():
-        cache.mkdir(parents=True, mode=0o700)
+    cache.mkdir(parents=True, mode=0o700, exist_ok=True)  # another build may make it too
     write_atomically(cache / _file_name(folder), json.dumps(entry, ensure_ascii=False), private=True)
 
 
