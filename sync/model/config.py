@@ -16,13 +16,14 @@ import yaml
 
 from sync.model.domain import ContentError
 from sync.model.errors import ForumError
+from sync.model.roster import FAST_LOADER
 
 
 class ProjectError(ForumError):
     """No forum checkout where the command was asked to work."""
 
 
-class _LenientLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _LenientLoader(FAST_LOADER):  # type: ignore[misc,valid-type]
     """Reads mkdocs.yml without executing its tags (`!ENV`, `!!python/name:`), with
     libyaml where the machine has it (a build reads it once per language)."""
 
