@@ -169,14 +169,21 @@ def _read_entry(file: Path, folder: str, header: dict[str, Any], signature: Sign
     """The topic kept in `file`, if the file is this module's for `folder`, written under
     `header`, and the folder's files still have `signature`; else None (read the files)."""
     try:
-        document = json.loads(file.read_bytes())
+        return _kept_in(json.loads(file.read_bytes()), folder, header, signature)
+    except (OSError, ValueError):
+        return None  # no file, or not JSON: read the topic's files
+
+
+def _kept_in(document: Any, folder: str, header: dict[str, Any], signature: Signature) -> _Kept | None:
+    """The topic a cache file's document keeps, if it is as `_read_entry` says; else None."""
+    try:
         if not isinstance(document, dict) or any(document.get(k) != v for k, v in header.items()):
             return None
         if document["folder"] != folder or _signature(document["signature"]) != signature:
             return None
         return signature, _topic(document["topic"], _Folder(folder)), _texts_kept(document["found"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, _BadCache):
-        return None  # no file, or not one this module wrote: read the topic's files
+    except (ValueError, KeyError, TypeError, AttributeError, _BadCache):
+        return None  # not one this module wrote: read the topic's files
 
 
 def _remove_others(cache: Path, wanted: set[str]) -> None:
@@ -204,7 +211,7 @@ def _load(cache: Path, known: Known) -> dict[str, _Kept]:
     kept = {}
     for file in cache.glob("*.json"):
         document = json.loads(file.read_bytes())
-        entry = _read_entry(file, document["folder"], _header(known), _signature(document["signature"]))
+        entry = _kept_in(document, document["folder"], _header(known), _signature(document["signature"]))
         if entry is not None:
             kept[document["folder"]] = entry
     return kept
