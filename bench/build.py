@@ -252,8 +252,8 @@ def build_figures(sizes: list[int], replies: int, repeat: int = 1) -> None:
                 forums.append(forum_build(folder, credentials))
                 baselines.append(baseline_build(plain_folder))
                 if repeat > 1:
-                    pair = forums[-1].seconds / baselines[-1].seconds
                     forum_s, baseline_s = forums[-1].seconds, baselines[-1].seconds
+                    pair = forum_s / baseline_s
                     print(f"  run {run + 1}: forum {forum_s:.1f} s, baseline {baseline_s:.1f} s, {pair:.2f}")
             forum = min(forums, key=lambda r: r.seconds)
             baseline = min(baselines, key=lambda r: r.seconds)
