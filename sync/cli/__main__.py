@@ -2,4 +2,6 @@
 
 from sync.cli.main import run
 
-run()
+# Guarded, as Python asks of a program whose code starts processes (sync.site.render_ahead).
+if __name__ == "__main__":
+    run()

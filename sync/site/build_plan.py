@@ -11,7 +11,7 @@ with the real credentials.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ from sync.site.navigation import in_navigation, safe_title
 from sync.site.pages import Site, SitePage, TakingPart
 from sync.site.protection import Protection, protection_for_build
 from sync.site.publish_gate import page_opens
+from sync.site.render_ahead import render_ahead
 from sync.site.topics_cache import load_forum_cached
 from sync.site.urls import forum_repository, outside_link, page_path
 
@@ -192,6 +193,7 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
     if rebuild is None:  # MkDocs on its own: it builds everything, and the site then differs
         incremental.forget(incremental.manifest_file(plan.root), Path(config.site_dir))
         plan.carried = frozenset()
+        render_ahead(bodies_built(plan))
         return plan.carried
     forum = plan.forum
     site = incremental.site_fingerprint(
@@ -233,7 +235,22 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
     }
     rebuild.carried -= partly
     plan.carried = frozenset(pages[path].src_uri for path in rebuild.carried)
+    render_ahead(bodies_built(plan))
     return plan.carried
+
+
+def bodies_built(plan: BuildPlan) -> Iterator[str]:
+    """The texts of the posts and translations on the topic pages this build makes (not
+    copied from the last build), each post's as often as it has translations."""
+    carried = plan.carried or frozenset()
+    built = {
+        page.key for page in plan.pages.values() if page.kind in TOPIC_PAGES and page.src_uri not in carried
+    }
+    for topic in plan.forum.topics:
+        if topic.id in built:
+            for post in (topic, *topic.replies):
+                yield post.body
+                yield from (translation.body for translation in post.translations.values())
 
 
 def _fingerprint(plan: BuildPlan, page: SitePage, topics: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ wherever it appears.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -49,16 +50,39 @@ def shown(post: Post, reader: str) -> Shown:
     return Shown(post.language, post.body, None, pending=post.language != reader)
 
 
-@cache
+# Bodies rendered in this process, or by the workers of a large build (sync.site.render_ahead).
+_RENDERED: dict[str, str] = {}
+
+
 def render_body(body: str) -> str:
     """A post's Markdown as safe HTML, headings moved below the page's own (h1 → h3).
 
-    Cached by text: an untranslated post appears on a topic page in every language and on
+    Kept by text: an untranslated post appears on a topic page in every language and on
     the home page, and converting Markdown is most of a page's cost.
     """
+    html = _RENDERED.get(body)
+    if html is None:
+        html = _RENDERED[body] = converted(body)
+    return html
+
+
+def converted(body: str) -> str:
+    """render_body's work, done afresh (a worker process's, and this one's)."""
     html = _MARKDOWN.reset().convert(body)
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
     return nh3.clean(html)
+
+
+def not_rendered(bodies: Iterable[str]) -> list[str]:
+    """These bodies, once each, but those rendered already."""
+    return [body for body in dict.fromkeys(bodies) if body not in _RENDERED]
+
+
+def keep_rendered(bodies: Sequence[str], html: Sequence[str]) -> None:
+    """Bodies' HTML rendered by `converted` elsewhere, for render_body to find."""
+    if len(bodies) != len(html) or not all(isinstance(text, str) for text in html):
+        raise ValueError("rendered bodies do not match those asked for")
+    _RENDERED.update(zip(bodies, html, strict=True))
 
 
 @cache
