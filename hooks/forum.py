@@ -23,7 +23,6 @@ from sync.model.domain import ContentError
 from sync.model.register import load_register
 from sync.site import build_plan
 from sync.site.encryption import NAME as ENCRYPTION
-from sync.site.incremental import carry
 from sync.site.navigation import navigation
 from sync.site.protection import signin_translations
 from sync.site.search import post_entries
@@ -162,20 +161,23 @@ def on_env(env: object, config: MkDocsConfig, files: Files) -> object:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Let go of a forum page's HTML once the page is written: static-i18n builds the other
     languages while the first one's pages are still held, and nothing reads it again."""
-    if page.file.src_uri in build_plan.plan_of(config).pages:
+    plan = build_plan.plan_of(config)
+    if page.file.src_uri in plan.pages:
         page.content = None
+    if output.strip() and page.file.src_uri in (plan.carried or ()):
+        # MkDocs would write it over the copy, which is the previous site's file too.
+        raise PluginError(f"{page.file.src_uri}: a page copied from the last build was rendered again")
     return output
 
 
 @event_priority(-50)  # before the forum's encryptcontent (-200) writes the search index
 def on_post_build(config: MkDocsConfig) -> None:
-    """Copy this language's pages of unchanged topics from the previous site, with their
-    entries of the encrypted search index (the keys are the same: checked when planned)."""
+    """The entries of the encrypted search index of this language's pages copied from the
+    previous site (the pages themselves are being copied since the plan: carrier.py)."""
     rebuild = build_plan.inputs_of(config).rebuild
     paths = build_plan.carried_paths(build_plan.plan_of(config), _language(config))
     if rebuild is None or not paths:
         return
-    carry(rebuild, paths)
     config.plugins[ENCRYPTION].carry_search_entries(  # type: ignore[attr-defined]
         rebuild.previous / "search", [path.removesuffix("index.html") for path in paths]
     )

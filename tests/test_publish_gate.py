@@ -24,6 +24,8 @@ from sync.site.gate_memory import KEPT, memory_file
 from sync.site.protection import demo_password
 from sync.site.urls import topic_slug
 
+BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
 
 def snapshot(site: Path) -> dict[str, str]:
     """Every file of a site and a digest of its bytes: what `site/ stays as it was` means."""
@@ -124,6 +126,37 @@ def test_the_gate_refuses_a_copied_page_of_other_keys(
         build_site(project)
 
     assert snapshot(site) == before
+
+
+def test_a_page_damaged_in_place_with_its_size_and_time_put_back_is_refused_by_the_gate(
+    forum_with_topics: Archive,
+) -> None:
+    """The rebuild copies the file the last build wrote, known by its size, time and inode:
+    one changed behind its back and made to look the same is still read by the gate."""
+    project = forum_with_topics.project
+    site = build_site(project).site_dir
+    damaged = site / f"fr/topics/{topic_slug('D_t2')}/index.html"
+    was = damaged.stat()
+    html = damaged.read_text()
+    # The first letter of the content's IV, one bit changed: its first block decrypts wrong.
+    start = html.index(publish_gate._CONTENT) + len(publish_gate._CONTENT)
+    letter = BASE64[BASE64.index(html[start]) ^ 1]
+    flipped = html[:start] + letter + html[start + 1 :]
+    with damaged.open("r+", encoding="utf-8") as file:  # the same file, the same size
+        file.write(flipped)
+    os.utime(damaged, ns=(was.st_atime_ns, was.st_mtime_ns))
+    now = damaged.stat()
+    assert (now.st_size, now.st_ino, now.st_mtime_ns) == (was.st_size, was.st_ino, was.st_mtime_ns)
+    before = snapshot(site)
+
+    with pytest.raises(
+        BuildError, match=r"topics/.*index\.html: encrypted with other keys than this build's"
+    ) as error:
+        build_site(project)
+    assert "`forum build --full` makes every page afresh" in str(error.value)
+
+    assert snapshot(site) == before
+    assert build_site(project, full=True).copied == 0, "a full build makes every page afresh"
 
 
 # The gate ---------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -352,3 +354,53 @@ def test_listings_known_by_the_topics_they_list_read_as_a_full_builds_after_each
             for path in category_pages("respect-for-ip"):
                 assert pages(site)[path] == before[path], f"{path} lists nothing that changed: copied"
             assert all(pages(site)[path] != before[path] for path in category_pages("training"))
+
+
+def test_a_rebuild_whose_pages_cannot_be_copied_fails_and_leaves_the_site(
+    forum: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages of unchanged topics are copied by a process of their own (sync.site.carrier):
+    one that fails stops the build, with the site, the manifest and the folder beside it as
+    they were."""
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+    recorded = manifest_file(forum.root).read_bytes()
+    beside = sorted(path.name for path in site.parent.iterdir())
+    add_reply(forum, "D_2")
+    failing = ["/bin/sh", "-c", "echo disk full >&2; exit 1"]
+
+    with (
+        monkeypatch.context() as patched,
+        pytest.raises(BuildError, match="copied from the last build: disk full"),
+    ):
+        patched.setattr(incremental, "program", lambda module, *arguments: failing)
+        build_site(forum.project)
+
+    assert pages(site) == before
+    assert manifest_file(forum.root).read_bytes() == recorded
+    assert sorted(path.name for path in site.parent.iterdir()) == beside, "no half-built folder left"
+    build_site(forum.project)
+    assert NEW_REPLY in BuiltSite(site, "BR", STRONG["BR"]).text(f"topics/{topic_slug('D_2')}/")
+
+
+@pytest.mark.parametrize("path", ["../outside/index.html", "/tmp/elsewhere/index.html"])
+def test_the_carrier_copies_only_paths_inside_the_site(tmp_path: Path, path: str) -> None:
+    previous, staging = tmp_path / "previous", tmp_path / "staging"
+    (previous / "topics" / "a").mkdir(parents=True)
+    (previous / "topics" / "a" / "index.html").write_text("a page")
+    staging.mkdir()
+    listed = f"topics/a/index.html\0{path}".encode()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "sync.site.carrier", str(previous), str(staging)],
+        input=listed,
+        capture_output=True,
+    )
+
+    assert done.returncode == 1 and b"not a page's path in the site" in done.stdout
+    assert not (tmp_path / "outside").exists() and not Path("/tmp/elsewhere").exists()
+    copied = staging / "topics" / "a" / "index.html"
+    assert (
+        copied.read_text() == "a page"
+        and copied.stat().st_ino == (previous / "topics/a/index.html").stat().st_ino
+    )

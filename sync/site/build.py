@@ -105,19 +105,22 @@ def build_site(
         archive_read()
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+        # Pages of unchanged topics may be copied from the site this build replaces.
+        # The archive just read serves every language (not walked again for each).
+        rebuild = incremental.Rebuild(target, staging, forum, full)
         try:
             config = load_config(str(project.mkdocs_yml), site_dir=str(staging), strict=strict)
-            # Pages of unchanged topics may be copied from the site this build replaces.
-            # The archive just read serves every language (not walked again for each).
-            rebuild = incremental.Rebuild(target, staging, forum, full)
             config.extra[INPUTS] = BuildInputs(demo, stats_as_of, rebuild, today, later)
             mkdocs_build(config)
+            incremental.finish_carrying(rebuild)
             memory = gate_memory.memory_file(project.root, target)
             checked = check_site(staging, _gate_inputs(config, project), memory)
-        except (Abort, PluginError, ConfigurationError, PublishError) as error:
+        except (Abort, PluginError, ConfigurationError, PublishError, incremental.CarryError) as error:
+            incremental.stop_carrying(rebuild)
             shutil.rmtree(staging, ignore_errors=True)
-            raise BuildError(_one_line(error)) from None
+            raise BuildError(_one_line(error) + _copied_hint(error, rebuild)) from None
         except BaseException:
+            incremental.stop_carrying(rebuild)
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _replace(staging, target)
@@ -152,6 +155,14 @@ def _replace(new: Path, target: Path) -> None:
         target.rename(old)
     new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _copied_hint(error: BaseException, rebuild: incremental.Rebuild) -> str:
+    """For a page the gate refused that was copied from the last build (changed there since):
+    the way out."""
+    if isinstance(error, PublishError) and str(error).partition(":")[0] in rebuild.carried:
+        return " (a page copied from the last build: `forum build --full` makes every page afresh)"
+    return ""
 
 
 def _one_line(error: BaseException) -> str:

@@ -235,6 +235,7 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
     }
     rebuild.carried -= partly
     plan.carried = frozenset(pages[path].src_uri for path in rebuild.carried)
+    incremental.start_carrying(rebuild, sorted(rebuild.carried))  # every language's, while MkDocs builds
     render_ahead(bodies_built(plan))
     return plan.carried
 

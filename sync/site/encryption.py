@@ -301,8 +301,12 @@ class ForumEncryption(upstream.encryptContentPlugin):
 
     @property
     def keys_id(self) -> str:
-        """Names this build's content keys: the same as the last build's if it kept them."""
-        return self.setup["forum_keys"]
+        """Names this build's content keys (a digest of them): the same as the last build's
+        if and only if it kept them, even where their cache was lost and keys drawn anew."""
+        digest = hashlib.sha256(self.setup["forum_keys"].encode())
+        for key_id, key in sorted(self.content_keys().items()):
+            digest.update(len(key_id).to_bytes(4, "big") + key_id.encode() + key)
+        return digest.hexdigest()
 
     def content_keys(self) -> dict[str, bytes]:
         """This build's content keys by the id a page names (for the publish gate)."""

@@ -21,8 +21,9 @@ What was built is recorded once the new site is in place, in one manifest per ch
 (`.cache/site-builds.json`, git-ignored, never in the site), per site folder: every build of
 a folder records itself there, with whichever credentials (the demo's too), so a build with
 other keys in between makes the next one build everything. And a page is copied only if it
-opens with this build's content keys (checked in the previous site before copying, and
-again by the publish gate before the site is replaced). Only `forum build` rebuilds this
+is the file the last build wrote (its size, time and inode as recorded; else only if it
+opens with this build's content keys), and the publish gate checks again that it does
+before the site is replaced. Only `forum build` rebuilds this
 way; MkDocs run on its own always builds everything.
 """
 
@@ -31,7 +32,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import stat
+import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -39,6 +42,7 @@ from pathlib import Path
 
 from sync.model.domain import Forum, Topic
 from sync.model.files import write_atomically
+from sync.site.programs import environment, program
 from sync.site.topics_cache import signature_of
 
 # Whose code shapes a page: a new version of any of these rebuilds every page.
@@ -69,6 +73,7 @@ class Rebuild:
     later: frozenset[str] = frozenset()  # those of them copied as they were, left for a next build
     copied: int = 0  # pages copied over
     copied_paths: list[str] = field(default_factory=list)  # their paths in the site
+    carrier: subprocess.Popen[bytes] | None = None  # the process copying them (start_carrying)
 
 
 def manifest_file(project_root: Path) -> Path:
@@ -138,11 +143,14 @@ def plan(
     made = before.get("pages")
     if rebuild.full or before.get("site") != site or not isinstance(made, dict):
         made = {}
+    written = before.get("files") if made else None
+    written = written if isinstance(written, dict) else {}
     carried: set[str] = set()
     rebuild.pages = {}
     for path, fingerprint in pages.items():
         wanted = made.get(path) if fingerprint is None else fingerprint
-        if isinstance(wanted, str) and made.get(path) == wanted and _usable(rebuild.previous / path, opens):
+        usable = isinstance(wanted, str) and made.get(path) == wanted
+        if usable and _usable(os.path.join(rebuild.previous, path), written.get(path), opens):
             carried.add(path)
         if fingerprint is not None:
             rebuild.pages[path] = fingerprint
@@ -152,29 +160,68 @@ def plan(
     rebuild.later = frozenset(path for path in carried if pages[path] is None)
 
 
-def _usable(path: Path, opens: Callable[[Path], bool]) -> bool:
-    """A page of the previous site that may be copied: a plain file this build's keys open."""
-    return path.is_file() and not path.is_symlink() and opens(path)
+def _usable(path: str, written: object, opens: Callable[[Path], bool]) -> bool:
+    """A page of the previous site that may be copied: a plain file, the very one the last
+    build wrote there (the same size, time and inode; the publish gate passed it then, and
+    the keys are the same), else one this build's keys open. Reading and decrypting each
+    page again was a tenth of a rebuild."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and (_stamp(found) == written or opens(Path(path)))
 
 
-def carry(rebuild: Rebuild, paths: list[str]) -> None:
-    """Copy pages over from the previous site into the one being built."""
-    previous, staging = str(rebuild.previous), str(rebuild.staging)
-    made: set[str] = set()
-    for path in paths:
-        source, target = os.path.join(previous, path), os.path.join(staging, path)
-        folder = os.path.dirname(target)
-        if folder not in made:  # most pages are a folder's index.html: made once, without pathlib
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        try:
-            # A second name for the same file: the previous site is removed once the new
-            # one is in place, and nothing writes to a copied page.
-            os.link(source, target)
-        except OSError:  # another file system
-            shutil.copy2(source, target)
+def _stamp(found: os.stat_result) -> list[int]:
+    """What tells a file from another put in its place (its bytes are the publish gate's)."""
+    return [found.st_size, found.st_mtime_ns, found.st_ino]
+
+
+class CarryError(Exception):
+    """Pages of the previous site could not be copied into the new one; the message says why."""
+
+
+def start_carrying(rebuild: Rebuild, paths: list[str]) -> None:
+    """Copy pages over from the previous site into the one being built, by a process of
+    its own (sync.site.carrier) while this one builds the rest; `finish_carrying` waits
+    for it before the new site is checked."""
     rebuild.copied += len(paths)
     rebuild.copied_paths += paths
+    if not paths:
+        return
+    with tempfile.TemporaryFile() as listed:  # read by the carrier at its pace, never blocking the build
+        listed.write("\0".join(paths).encode("utf-8", "surrogateescape"))
+        listed.seek(0)
+        try:
+            rebuild.carrier = subprocess.Popen(
+                program("sync.site.carrier", str(rebuild.previous), str(rebuild.staging)),
+                stdin=listed,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=environment(),
+            )
+        except OSError as error:
+            raise CarryError(f"pages could not be copied from the last build: {error}") from None
+
+
+def finish_carrying(rebuild: Rebuild) -> None:
+    """Wait for the pages being copied; CarryError if the copy failed."""
+    carrier, rebuild.carrier = rebuild.carrier, None
+    if carrier is None:
+        return
+    answer, errors = carrier.communicate()
+    if carrier.returncode != 0:
+        said = (answer or errors).decode("utf-8", "replace").strip().splitlines()
+        why = said[-1] if said else f"exit status {carrier.returncode}"
+        raise CarryError(f"pages could not be copied from the last build: {why}")
+
+
+def stop_carrying(rebuild: Rebuild) -> None:
+    """A build that failed: the copy stopped before the folder it writes to is removed."""
+    carrier, rebuild.carrier = rebuild.carrier, None
+    if carrier is not None:
+        carrier.kill()
+        carrier.communicate()
 
 
 def save(rebuild: Rebuild, site_dir: Path) -> None:
@@ -183,7 +230,13 @@ def save(rebuild: Rebuild, site_dir: Path) -> None:
         return
     manifests = _load(rebuild.manifest_file)
     manifests.pop(str(rebuild.previous), None)
-    manifests[str(site_dir)] = {"site": rebuild.site, "pages": rebuild.pages}
+    written = {}
+    for path in rebuild.pages:
+        try:
+            written[path] = _stamp(os.lstat(os.path.join(site_dir, path)))
+        except OSError:
+            continue  # not written (a page MkDocs skips): built again next time
+    manifests[str(site_dir)] = {"site": rebuild.site, "pages": rebuild.pages, "files": written}
     write_atomically(rebuild.manifest_file, json.dumps(manifests), private=True)
 
 
