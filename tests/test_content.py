@@ -334,11 +334,14 @@ def test_the_gates_texts_kept_with_the_topics_are_those_found_afresh(
     kept = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
     assert forum_secrets(kept, texts_of=texts_of) == fresh
-    assert "A reply with" in fresh and "Una respuesta con sus palabras" in fresh
+    texts = {text for group in fresh for text in group}
+    assert "A reply with" in texts and "Una respuesta con sus palabras" in texts
     monkeypatch.undo()
     archive.reply(topic, "DC_2", "fr-luc", "FR", 3, "Une réponse nouvelle, bien à elle.", language="fr")
     changed = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
-    assert "Une réponse nouvelle, bien à elle" in forum_secrets(changed, texts_of=texts_of)
+    assert any(
+        "Une réponse nouvelle, bien à elle" in group for group in forum_secrets(changed, texts_of=texts_of)
+    )
     assert forum_secrets(changed, texts_of=texts_of) == forum_secrets(load(archive))
 
 

@@ -426,7 +426,7 @@ def test_with_many_texts_to_look_for_a_text_shown_in_clear_is_found_whatever_sur
     capitals = secret.upper() if secret.upper().casefold() == secret.casefold() else secret
     shown = html.escape(f"{before}{capitals if len(before) % 2 else secret}{after}")
     (site / "sitemap.xml").write_text(f"<urlset><loc>{shown}</loc></urlset>\n", encoding="utf-8")
-    inputs = publish_gate.GateInputs(keys={}, public_pages=frozenset(), secrets=(*others, secret))
+    inputs = publish_gate.GateInputs(keys={}, public_pages=frozenset(), secrets=((*others, secret),))
 
     with pytest.raises(publish_gate.PublishError, match=r"sitemap\.xml: shows forum content in clear"):
         publish_gate.check_site(site, inputs)

@@ -19,19 +19,23 @@ _SNIPPET = 80  # characters of a post's text looked for, at its start and at its
 
 def forum_secrets(
     forum: Forum, extra: Iterable[str] = (), texts_of: Callable[[Topic], tuple[str, ...]] | None = None
-) -> tuple[str, ...]:
-    """The texts of the forum that nobody without a credential may read. `texts_of` gives a
-    topic's (`topic_texts`, or as a cache kept them: sync.site.topics_cache)."""
+) -> tuple[tuple[str, ...], ...]:
+    """The texts of the forum that nobody without a credential may read, in groups that
+    change together: the forum's own (categories, people, `extra`), each topic's, the
+    proposals'. The publish gate looks for a group's texts in lines it passed before only
+    when the group changed. `texts_of` gives a topic's (`topic_texts`, or as a cache kept
+    them: sync.site.topics_cache)."""
     texts: list[str] = list(extra)
     for category in forum.categories.values():
         texts += [*category.names.values(), *category.descriptions.values()]
     for person in forum.roster.people():
         texts += [person.name, person.organization or ""]
-    found = set(_normal(texts))
-    for topic in forum.topics:
-        found.update((texts_of or topic_texts)(topic))
-    found.update(_normal(text for proposal in forum.proposals for text in _post_texts(proposal)))
-    return tuple(sorted(found))
+    proposals = _normal(text for proposal in forum.proposals for text in _post_texts(proposal))
+    return (
+        tuple(sorted(set(_normal(texts)))),
+        *((texts_of or topic_texts)(topic) for topic in forum.topics),
+        tuple(sorted(set(proposals))),
+    )
 
 
 def topic_texts(topic: Topic) -> tuple[str, ...]:

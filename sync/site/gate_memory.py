@@ -52,7 +52,7 @@ class GateMemory:
 
     inputs: str = ""  # digest of everything but the forum's texts the check depended on
     files: dict[str, Found] = field(default_factory=dict)  # site path → what was found
-    secrets: frozenset[str] = frozenset()  # digests of the texts looked for
+    secrets: frozenset[str] = frozenset()  # digests of the groups of texts looked for (a topic's)
     # As read from its file: the lines readable in clear, numbered, and each file's line,
     # written again as they are for the files still there unchanged.
     table: list[str] = field(default_factory=list, compare=False, repr=False)
