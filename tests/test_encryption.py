@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from mkdocs.exceptions import PluginError
 
@@ -98,3 +101,17 @@ def test_a_pages_language_is_read_from_its_address():
     assert language_of("", languages, "en") == "en"
     assert language_of("en/", languages, "en") == "en"
     assert language_of("ar/topics/ab12/", languages, "en") == "en", "a language not built"
+
+
+def test_a_build_starts_without_importing_beautifulsoup_which_is_there_when_called() -> None:
+    """encryptcontent's BeautifulSoup (and Soup Sieve's grammar, a tenth of a second) is
+    imported only if upstream's code calls it (sync.site.upstream_plugin)."""
+    program = (
+        "import sys\n"
+        "import sync.site.build, sync.site.encryption as forum\n"
+        "print('bs4' in sys.modules, 'soupsieve' in sys.modules)\n"
+        "soup = forum.upstream.BeautifulSoup('<p>a <b>b</b></p>', 'html.parser')\n"
+        "print(type(soup).__module__, soup.b.text, sys.modules['bs4'].__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["False False", "bs4 b bs4"]

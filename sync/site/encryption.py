@@ -39,7 +39,6 @@ from typing import Any
 
 import jinja2
 import yaml
-from encryptcontent import plugin as upstream
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -57,6 +56,7 @@ from sync.site.search_index import (
     read_parts,
     year_of,
 )
+from sync.site.upstream_plugin import upstream
 
 NAME = "forum/encryptcontent"
 # How long content keys are kept while the credentials stay the same: a key copied out of a
