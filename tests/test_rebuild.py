@@ -404,3 +404,49 @@ def test_the_carrier_copies_only_paths_inside_the_site(tmp_path: Path, path: str
         copied.read_text() == "a page"
         and copied.stat().st_ino == (previous / "topics/a/index.html").stat().st_ino
     )
+
+
+def test_a_rebuild_keeps_the_search_files_of_the_years_that_did_not_change(
+    archive: Archive, credentials_file: Path
+) -> None:
+    """A year's file of the encrypted search index holding the same bundles as the last
+    build's is that file (a reader's browser keeps it: its name is the same); the year of
+    the new reply is written anew, and both are searched."""
+    archive.reply(
+        archive.topic("D_old", "Last year's topic", "2025-W50", -300),
+        "DC_old",
+        "br-ana",
+        "BR",
+        -299,
+        "An older view.",
+    )
+    archive.topic("D_new", "This year's topic", "2026-W41", 7)
+    write_credentials(credentials_file, STRONG)
+    site = build_site(archive.project).site_dir
+
+    def files() -> dict[tuple[str, str], tuple[str, int]]:
+        listed = json.loads((site / "search" / "encrypted_search_parts.json").read_text())
+        return {
+            (language, item["year"]): (item["file"], (site / "search" / item["file"]).stat().st_ino)
+            for language, items in listed.items()
+            for item in items
+        }
+
+    before = files()
+    add_reply(archive, "D_new")
+    build_site(archive.project)
+    after = files()
+
+    assert (
+        sorted(after)
+        == sorted(before)
+        == sorted((language, year) for language in ("en", "fr", "es") for year in ("2025", "2026"))
+    )
+    for language in ("en", "fr", "es"):
+        assert after[language, "2025"] == before[language, "2025"], "the same file, not written again"
+        assert after[language, "2026"][0] != before[language, "2026"][0], "the new reply's year written anew"
+    texts = " ".join(
+        entry["text"]
+        for entry in open_search_index(site, sign_in((site / "index.html").read_text(), "BR", STRONG["BR"]))
+    )
+    assert "An older view." in texts and NEW_REPLY in texts

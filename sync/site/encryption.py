@@ -345,7 +345,9 @@ class ForumEncryption(upstream.encryptContentPlugin):
         """Pages copied from the last build (same keys): their encrypted search entries are
         copied too, from that build's index, not decrypted and encrypted again."""
         if "previous_bundles" not in self.setup:
-            self.setup["previous_bundles"], self.setup["previous_years"] = read_parts(previous_folder)
+            bundles, years, files = read_parts(previous_folder)
+            self.setup["previous_bundles"], self.setup["previous_years"] = bundles, years
+            self.setup["previous_parts"] = files  # a year of unchanged bundles: its file linked
         previous: Bundles = self.setup["previous_bundles"]
         for key_id, bundles in previous.items():
             for page in pages:
@@ -459,4 +461,5 @@ class ForumEncryption(upstream.encryptContentPlugin):
             self.setup["locations"],
             self.setup.pop("ready_bundles", {}),
             self.setup.pop("ready_years", {}),
+            self.setup.pop("previous_parts", None),
         )

@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,13 +57,15 @@ def encrypt_search_index(
     locations: Mapping[str, tuple[bytes | None, str]],
     ready: Mapping[str, Mapping[str, str]],
     ready_years: Mapping[str, str] | None = None,
+    previous: PreviousParts | None = None,
 ) -> None:
     """search_index.json keeps the public pages' entries. The others go to one file per
     language and year, a bundle per page, compressed then encrypted with its level's content
     key and filed under that key's name; `encrypted_search_parts.json` lists each language's
     files, newest year first. A reader's browser fetches its language's years one by one.
     `ready` holds the bundles already encrypted, with their years: those a rebuild copied with
-    their pages, and those encrypted with their page as it was built (the forum's topics)."""
+    their pages, and those encrypted with their page as it was built (the forum's topics);
+    `previous`, the files of the site replaced (write_parts)."""
     index_path = folder / "search_index.json"
     try:
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -80,7 +84,7 @@ def encrypt_search_index(
         for page, bundle in pages.items():
             part = (language_of(page, languages, default), years.get(page, OTHER_YEAR))
             parts.setdefault(part, {}).setdefault(key_id, {})[page] = bundle
-    write_parts(folder, languages, parts)
+    write_parts(folder, languages, parts, previous)
 
 
 # Deflate's levels, as zlib-ng counts them, for what a reader downloads and a build spends:
@@ -115,18 +119,53 @@ def year_of(entries: list[dict[str, Any]]) -> str:
     return dates[0][:4] if dates else OTHER_YEAR
 
 
-def write_parts(folder: Path, languages: list[str], parts: Mapping[tuple[str, str], Bundles]) -> None:
+@dataclass(frozen=True)
+class PreviousParts:
+    """The files of the site a rebuild replaces, each language's and year's, as read."""
+
+    folder: Path
+    parts: Mapping[tuple[str, str], tuple[str, Bundles]]  # (language, year) → file name, its bundles
+
+
+def write_parts(
+    folder: Path,
+    languages: list[str],
+    parts: Mapping[tuple[str, str], Bundles],
+    previous: PreviousParts | None = None,
+) -> None:
     """One file per language and year, named by its content (unchanged years keep their
-    name, so a reader's browser keeps them), and the list of them, newest year first."""
+    name, so a reader's browser keeps them), and the list of them, newest year first. A
+    year whose bundles are those of the `previous` site's file is that file, linked, not
+    written again (after one new reply, every year but that reply's topic's)."""
     listing: dict[str, list[dict[str, Any]]] = {language: [] for language in languages}
     for language, year in sorted(parts, key=lambda part: (part[0], part[1]), reverse=True):
-        data = json.dumps(parts[language, year], sort_keys=True).encode("utf-8")
-        name = part_name(language, year, hashlib.sha256(data).hexdigest()[:16])
-        (folder / name).write_bytes(data)
+        kept = _kept_part(folder, previous, (language, year), parts[language, year])
+        if kept is not None:
+            name, size = kept
+        else:
+            data = json.dumps(parts[language, year], sort_keys=True).encode("utf-8")
+            name, size = part_name(language, year, hashlib.sha256(data).hexdigest()[:16]), len(data)
+            (folder / name).write_bytes(data)
         keys = sorted(parts[language, year])  # a reader fetches only the years of levels they open
-        entry = {"year": year, "file": name, "bytes": len(data), "keys": keys}
+        entry = {"year": year, "file": name, "bytes": size, "keys": keys}
         listing.setdefault(language, []).append(entry)
     (folder / _PARTS).write_text(json.dumps(listing, sort_keys=True), encoding="utf-8")
+
+
+def _kept_part(
+    folder: Path, previous: PreviousParts | None, part: tuple[str, str], bundles: Bundles
+) -> tuple[str, int] | None:
+    """The previous site's file of this language and year, given a second name here, if it
+    holds exactly these bundles: its name and size; else None."""
+    found = previous.parts.get(part) if previous is not None else None
+    if found is None or found[1] != bundles:
+        return None
+    name = found[0]
+    try:
+        os.link(previous.folder / name, folder / name)  # type: ignore[union-attr]
+        return name, (folder / name).stat().st_size
+    except OSError:
+        return None  # gone, or another file system: written afresh
 
 
 def part_name(language: str, year: str, digest: str) -> str:
@@ -134,11 +173,13 @@ def part_name(language: str, year: str, digest: str) -> str:
     return f"encrypted_search_index.{language}.{year}.{digest}.json"
 
 
-def read_parts(folder: Path) -> tuple[Bundles, dict[str, str]]:
-    """The bundles of a site's encrypted search index, by key id then page, and each page's
-    year; what cannot be read is left out (its pages are found by no search until rebuilt)."""
+def read_parts(folder: Path) -> tuple[Bundles, dict[str, str], PreviousParts]:
+    """The bundles of a site's encrypted search index, by key id then page, each page's
+    year, and its files as read; what cannot be read is left out (its pages are found by no
+    search until rebuilt)."""
     bundles: Bundles = {}
     years: dict[str, str] = {}
+    files: dict[tuple[str, str], tuple[str, Bundles]] = {}
     for path in sorted(folder.glob("encrypted_search_index.*.json")):
         match = _PART.fullmatch(path.name)
         try:
@@ -151,7 +192,8 @@ def read_parts(folder: Path) -> tuple[Bundles, dict[str, str]]:
             if isinstance(pages, dict):
                 bundles.setdefault(key_id, {}).update(pages)
                 years.update(dict.fromkeys(pages, match[2]))
-    return bundles, years
+        files[match[1], match[2]] = (path.name, part)
+    return bundles, years, PreviousParts(folder, files)
 
 
 def language_of(page: str, languages: list[str], default: str) -> str:
