@@ -86,20 +86,20 @@ def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = Non
     the files checked, by their path in the site. With `memory_file`, a file whose bytes
     are those of the last site passed is not opened again (sync.site.gate_memory), and the
     memory is written anew once the whole site passed."""
-    clear: dict[str, str] = {}  # readable text → the first file that shows it
+    clear: dict[str, None] = {}  # every readable text, once (the same shell is on every page)
     key_files = key_files_gate.KeyFiles(inputs.keys, inputs.credentials)
     memory = gate_memory.load(memory_file, _inputs_digest(inputs))
     passed: dict[str, Found] = {}
     checked: list[str] = []
     try:
+        root = len(str(staging)) + 1
         for path in _files(staging):
-            relative = path.relative_to(staging).as_posix()
+            relative = str(path)[root:].replace(os.sep, "/")
             if _KEY_FILE.fullmatch(relative):
                 key_files.check_file(relative, _read(path, relative))
             elif not _ASSET.fullmatch(relative):  # the theme's own files hold no forum text
                 found = passed[relative] = _found(path, relative, inputs, memory)
-                for piece in found.pieces:
-                    clear.setdefault(piece, relative)
+                clear.update(dict.fromkeys(found.pieces))
                 if found.reference is not None:
                     key_files.references.append(found.reference)
             checked.append(relative)
@@ -110,9 +110,9 @@ def check_site(staging: Path, inputs: GateInputs, memory_file: Path | None = Non
         # Lines no earlier check read, for every text; lines it read, for the texts of groups
         # it did not look for. Together: every text in every line of this site.
         fresh = [piece for piece in clear if piece not in remembered]
-        _check_secrets(clear, fresh, _every_text(inputs.secrets), inputs)
+        _check_secrets(passed, fresh, _every_text(inputs.secrets), inputs)
         new = _every_text(group for digest, group in groups.items() if digest not in memory.secrets)
-        _check_secrets(clear, [piece for piece in clear if piece in remembered], new, inputs)
+        _check_secrets(passed, [piece for piece in clear if piece in remembered], new, inputs)
     except key_files_gate.KeyFileError as error:
         raise PublishError(str(error)) from None
     finally:
@@ -380,7 +380,7 @@ def plain_text(markup: str) -> str:
 
 
 def _check_secrets(
-    clear: Mapping[str, str], pieces: list[str], secrets: Sequence[str], inputs: GateInputs
+    passed: Mapping[str, Found], pieces: list[str], secrets: Sequence[str], inputs: GateInputs
 ) -> None:
     """Each secret text looked for in these readable pieces (each distinct piece once)."""
     if not pieces:
@@ -405,7 +405,10 @@ def _check_secrets(
             continue
         if wanted not in haystack or wanted in public:
             continue
-        where = next(file for piece, file in clear.items() if wanted in piece.casefold())
+        # The first file showing it, in the order they were walked.
+        where = next(
+            file for file, found in passed.items() if any(wanted in p.casefold() for p in found.pieces)
+        )
         raise PublishError(f"{where}: shows forum content in clear ({_shown(secret)})")
 
 
