@@ -241,8 +241,8 @@ def decide_carried(plan: BuildPlan, config: Any, keys: dict[str, bytes]) -> froz
 
 
 def bodies_built(plan: BuildPlan) -> Iterator[str]:
-    """The texts of the posts and translations on the topic pages this build makes (not
-    copied from the last build), each post's as often as it has translations."""
+    """The texts shown on the topic pages this build makes (not copied from the last
+    build): each post's, the opening one's and every reply's, and each translation's."""
     carried = plan.carried or frozenset()
     built = {
         page.key for page in plan.pages.values() if page.kind in TOPIC_PAGES and page.src_uri not in carried
