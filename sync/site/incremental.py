@@ -23,8 +23,8 @@ a folder records itself there, with whichever credentials (the demo's too), so a
 other keys in between makes the next one build everything. And a page is copied only if it
 is the file the last build wrote (its size, time and inode as recorded; else only if it
 opens with this build's content keys), and the publish gate checks again that it does
-before the site is replaced. Only `forum build` rebuilds this
-way; MkDocs run on its own always builds everything.
+before the site is replaced. Only `forum build` rebuilds this way; MkDocs run on its own
+always builds everything.
 """
 
 from __future__ import annotations
@@ -72,7 +72,6 @@ class Rebuild:
     carried: frozenset[str] = frozenset()  # paths of the pages copied over
     later: frozenset[str] = frozenset()  # those of them copied as they were, left for a next build
     copied: int = 0  # pages copied over
-    copied_paths: list[str] = field(default_factory=list)  # their paths in the site
     carrier: subprocess.Popen[bytes] | None = None  # the process copying them (start_carrying)
 
 
@@ -149,8 +148,8 @@ def plan(
     rebuild.pages = {}
     for path, fingerprint in pages.items():
         wanted = made.get(path) if fingerprint is None else fingerprint
-        usable = isinstance(wanted, str) and made.get(path) == wanted
-        if usable and _usable(os.path.join(rebuild.previous, path), written.get(path), opens):
+        same = isinstance(wanted, str) and made.get(path) == wanted
+        if same and _usable(os.path.join(rebuild.previous, path), written.get(path), opens):
             carried.add(path)
         if fingerprint is not None:
             rebuild.pages[path] = fingerprint
@@ -186,7 +185,6 @@ def start_carrying(rebuild: Rebuild, paths: list[str]) -> None:
     its own (sync.site.carrier) while this one builds the rest; `finish_carrying` waits
     for it before the new site is checked."""
     rebuild.copied += len(paths)
-    rebuild.copied_paths += paths
     if not paths:
         return
     with tempfile.TemporaryFile() as listed:  # read by the carrier at its pace, never blocking the build

@@ -74,9 +74,8 @@ class GateInputs:
 
     keys: Mapping[str, bytes]  # this build's content keys by key id (a page names its id)
     public_pages: frozenset[str]  # site paths of the pages readable without a credential
-    secrets: tuple[
-        tuple[str, ...], ...
-    ]  # texts of the forum that must never be readable, in groups (forum_texts)
+    # Texts of the forum that must never be readable, in groups that change together (forum_texts).
+    secrets: tuple[tuple[str, ...], ...]
     public_texts: str = ""  # text published on purpose (the protocol's sources): not a leak
     credentials: tuple[EntryKey, ...] = ()  # each credential's derived key: the key files' check
 
