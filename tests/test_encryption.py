@@ -115,3 +115,18 @@ def test_a_build_starts_without_importing_beautifulsoup_which_is_there_when_call
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["False False", "bs4 b bs4"]
+
+
+def test_a_build_loads_the_cipher_library_without_cffi_which_stays_importable() -> None:
+    """PyCryptodome through ctypes: through cffi, each of its modules parses C declarations
+    when imported (sync.site's docstring). cffi itself is not taken from anyone after."""
+    program = (
+        "import sys\n"
+        "import sync.site.build\n"
+        "from Crypto.Util import _raw_api\n"
+        "print(_raw_api.backend, 'cffi' in sys.modules, 'pycparser' in sys.modules)\n"
+        "import cffi\n"
+        "print(type(cffi.FFI()).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["ctypes False False", "FFI"]
