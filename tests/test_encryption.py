@@ -130,3 +130,25 @@ def test_a_build_loads_the_cipher_library_without_cffi_which_stays_importable() 
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["ctypes False False", "FFI"]
+
+
+def test_upstream_reads_its_cache_of_derived_keys_with_libyaml_as_pyyaml_would() -> None:
+    """encryptcontent's `yaml.safe_load` of its key cache is libyaml's (sync.site.encryption):
+    the same document as PyYAML's own reader gives, for what the forum writes there."""
+    import io
+
+    import yaml
+
+    from sync.site import encryption
+
+    cache = {
+        "kdf_iterations": 10000,
+        "userpass": {"BR": "ab12;cd34;ef56", "guest-7": "0f;1e;2d"},
+        "password": {},
+        "forum_entry_salt": "00ff",
+        "forum_content_keys": {"since": "2026-11-25", "keys": {"1": "aa"}, "entry_nonce": "bb"},
+    }
+    text = yaml.dump(cache, Dumper=yaml.CSafeDumper)
+    assert encryption.upstream.yaml.safe_load(io.StringIO(text)) == yaml.safe_load(text) == cache
+    assert encryption.upstream.yaml.dump is yaml.dump  # everything else is PyYAML's
+    assert encryption._LOADER is yaml.CSafeLoader
