@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -401,7 +403,7 @@ def test_a_planted_pickle_in_the_cache_is_not_run_and_the_files_are_read(
 
     assert not flag.exists(), "the cache was unpickled"
     assert [t.title for t in forum.topics] == ["The real title"]
-    assert json.loads(kept.read_bytes())["format"] == cache_module._FORMAT
+    assert json.loads(kept.read_bytes().partition(b"\n")[0])["format"] == cache_module._FORMAT
     assert not (archive.root / ".cache" / "topics.pickle").exists(), "the former names removed"
 
 
@@ -409,10 +411,11 @@ def test_a_cache_of_the_right_format_but_the_wrong_shape_is_read_past(archive: A
     topic = archive.topic("D_a", "The real title", "2026-W40", 1)
     load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
     (kept,) = topics_cache(archive.content).iterdir()
-    document = json.loads(kept.read_bytes())
+    outline, _, later = kept.read_text(encoding="utf-8").partition("\n")
+    document = json.loads(outline)
     assert document["folder"] == str(topic.path.parent)
     document["topic"]["title"] = {"not": "a text"}
-    kept.write_text(json.dumps(document), encoding="utf-8")
+    kept.write_text(json.dumps(document) + "\n" + later, encoding="utf-8")
 
     forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
 
@@ -434,3 +437,74 @@ def test_topics_kept_in_the_cache_come_back_as_they_were_read(archive: Archive) 
         return [topic for _, topic, _ in kept.values()]
 
     assert load_forum(archive.content, LANGUAGES, read_topics=only_from_the_cache).topics == fresh.topics
+
+
+def _kept_archive(archive: Archive) -> tuple[Path, Path]:
+    """A topic with two replies, one translated, read once so that the cache keeps it; its
+    cache file and the reply file's path."""
+    topic = archive.topic("D_a", "A topic", "2026-W40", 1, body="The opening words.")
+    first = archive.reply(topic, "DC_1", "br-ana", "BR", 2, "The first reply's words.")
+    archive.reply(topic, "DC_2", "fr-luc", "FR", 3, "Les mots de la deuxième.", language="fr")
+    archive.translate(first, "es", "Las palabras de la primera.")
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    (kept,) = topics_cache(archive.content).iterdir()
+    return kept, first.path
+
+
+def test_replies_texts_kept_in_the_cache_are_decoded_only_when_asked_for(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild reads none of the replies' texts of the topics it copies: their line of
+    the cache file is decoded the first time one is asked for, and gives what the files say."""
+    kept, _ = _kept_archive(archive)
+    outline, _, later = kept.read_bytes().partition(b"\n")
+    kept_topic = json.loads(outline)["topic"]
+    assert [set(r) & {"body"} for r in kept_topic["replies"]] == [set(), set()], "texts on the next line"
+    assert json.loads(later) == [
+        "The first reply's words.",
+        "Las palabras de la primera.",
+        "Les mots de la deuxième.",
+    ]
+    assert kept_topic["body"] == "The opening words.", "the opening post's text is read with its topic"
+    decoded: list[bytes] = []
+    real_loads = json.loads
+    monkeypatch.setattr(cache_module.json, "loads", lambda data: decoded.append(data) or real_loads(data))
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    (topic,) = forum.topics
+    assert topic.body == "The opening words." and [r.id for r in topic.replies] == ["DC_1", "DC_2"]
+    assert decoded == [outline], "the replies' texts not decoded yet"
+
+    assert topic.replies[1].body == "Les mots de la deuxième."
+    assert decoded == [outline, later], "all of them decoded at once, when the first was asked for"
+    monkeypatch.undo()
+    assert topic.replies[0].translations["es"].body == "Las palabras de la primera."
+    assert forum.topics == load_forum(archive.content, LANGUAGES).topics
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda later: later[:-2] + b"]]",  # the same length, no longer JSON
+        lambda later: json.dumps(["x" * (len(later) - 4)]).encode(),  # one text, not three: as long
+        lambda later: later[:-8],  # cut short: its length says so
+    ],
+)
+def test_damaged_replies_texts_in_the_cache_stop_with_the_file_named_and_are_read_again_after(
+    archive: Archive, damage: Callable[[bytes], bytes]
+) -> None:
+    """Texts that do not read back are never shown as something else: the build stops naming
+    the cache file, which is removed, and the next reading takes the topic's files."""
+    kept, reply_file = _kept_archive(archive)
+    outline, _, later = kept.read_bytes().partition(b"\n")
+    kept.write_bytes(outline + b"\n" + damage(later))
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    if len(damage(later)) == len(later):
+        with pytest.raises(ContentError, match=re.escape(str(kept))):
+            _ = forum.topics[0].replies[0].body
+        assert not kept.exists()
+        forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    assert forum.topics[0].replies[0].body == "The first reply's words."
+    assert forum.topics == load_forum(archive.content, LANGUAGES).topics
+    assert reply_file.read_text(encoding="utf-8").endswith("The first reply's words.\n")

@@ -450,3 +450,29 @@ def test_a_rebuild_keeps_the_search_files_of_the_years_that_did_not_change(
         for entry in open_search_index(site, sign_in((site / "index.html").read_text(), "BR", STRONG["BR"]))
     )
     assert "An older view." in texts and NEW_REPLY in texts
+
+
+def test_replies_texts_damaged_in_the_topics_cache_stop_the_build_and_the_next_one_reads_the_files(
+    forum: Archive,
+) -> None:
+    """The cache keeps the replies' texts for later (sync.site.topics_cache); texts that do
+    not read back when a page needs them stop the build naming the file, the site as it was,
+    and the build after reads the topic's files."""
+    site = build_site(forum.project).site_dir
+    before = pages(site)
+    (damaged, *_) = kept = sorted((forum.root / ".cache" / "topics").iterdir())
+    outline, _, later = damaged.read_bytes().partition(b"\n")
+    damaged.write_bytes(outline + b"\n" + later[:-2] + b"]]")  # as long as it was, no longer JSON
+
+    with pytest.raises(
+        Exception, match=r"\.cache/topics/.*: the replies' texts kept here do not read back"
+    ) as stop:
+        build_site(forum.project, full=True)  # every page made again: every text asked for
+
+    assert pages(site) == before, "the site as it was"
+    assert [file for file in kept if str(file) in str(stop.value)] == [damaged], "the file named"
+    assert not damaged.exists(), "and removed"
+    build_site(forum.project, full=True)
+    reader = BuiltSite(site, "BR", STRONG["BR"])
+    assert "Brazil's view on patent offices." in reader.text(f"topics/{topic_slug('D_1')}/")
+    assert not list(site.parent.glob(".site-building-*")), "no half-built site left"

@@ -7,6 +7,7 @@ member states and the people of the roster.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -111,12 +112,33 @@ class Category:
         return self.descriptions.get(language) or self.descriptions.get(fallback, "")
 
 
+class _Text:
+    """A post's text, as a field holds it: a str, or something to call for it, called the
+    first time the text is asked for. Only a reader of kept topics gives the second
+    (sync.site.topics_cache: a rebuild after one reply reads none of the replies' texts of
+    the topics it copies, which were a sixth of its time); to everyone else it is a str."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, post: object, owner: type | None = None) -> str:
+        if post is None:
+            raise AttributeError(self.slot)  # no default: the field must be given
+        value = post.__dict__[self.slot]
+        if type(value) is not str:
+            value = post.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, post: object, value: str | Callable[[], str]) -> None:
+        post.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Translation:
     """A post put into another language by a translator; a sibling file `<post>.<lang>.md`."""
 
     language: str
-    body: str
+    body: str = _Text()  # type: ignore[assignment]  # a str (see _Text)
     translator: str
     date: datetime
     path: Path
@@ -132,7 +154,7 @@ class Post:
     author: str  # GitHub login
     language: str  # the language it was written in
     date: datetime
-    body: str
+    body: str = _Text()  # type: ignore[assignment]  # a str (see _Text)
     path: Path
     member_state: str | None = None  # None for the moderator and for guests
     edited: datetime | None = None
