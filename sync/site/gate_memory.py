@@ -42,7 +42,7 @@ class Found:
     """What the gate found in one file it passed."""
 
     digest: str  # SHA-256 of the file's bytes
-    pieces: tuple[str, ...]  # its lines readable in clear
+    pieces: tuple[str, ...]  # its lines readable in clear, each once
     reference: Reference | None  # the key files a protected page names
 
 

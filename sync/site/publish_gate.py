@@ -340,13 +340,14 @@ def _opens_bundle(bundle: str, key: bytes) -> bool:
 
 def _readable(text: str) -> list[str]:
     """What a reader without a credential can read in a file: the file without its encrypted
-    parts, line by line, as markup and as text (entities decoded, white space folded). The
-    same shell repeated on every page is read once."""
+    parts, line by line, as markup and as text (entities decoded, white space folded), each
+    distinct piece once (in the gate's memory too: a page repeats half its lines). The same
+    shell repeated on every page is read once."""
     text = _cut(text, _CONTENT, "<")  # the largest encrypted part
-    pieces: list[str] = []
+    pieces: dict[str, None] = {}
     for line in text.splitlines():
-        pieces += _line_pieces(line)
-    return pieces
+        pieces.update(dict.fromkeys(_line_pieces(line)))
+    return list(pieces)
 
 
 def _cut(text: str, opening: str, closing: str) -> str:
