@@ -103,18 +103,35 @@ def test_a_pages_language_is_read_from_its_address():
     assert language_of("ar/topics/ab12/", languages, "en") == "en", "a language not built"
 
 
-def test_a_build_starts_without_importing_beautifulsoup_which_is_there_when_called() -> None:
-    """encryptcontent's BeautifulSoup (and Soup Sieve's grammar, a tenth of a second) is
-    imported only if upstream's code calls it (sync.site.upstream_plugin)."""
+def test_a_build_starts_without_what_encryptcontent_imports_for_features_it_does_not_use() -> None:
+    """encryptcontent's BeautifulSoup (and Soup Sieve's grammar, a tenth of a second), its
+    downloader and its file signing are imported only if upstream's code calls them
+    (sync.site.upstream_plugin); then they are the real ones."""
     program = (
         "import sys\n"
         "import sync.site.build, sync.site.encryption as forum\n"
-        "print('bs4' in sys.modules, 'soupsieve' in sys.modules)\n"
+        "unused = ['bs4', 'soupsieve', 'urllib.request', 'ssl', 'Crypto.PublicKey.ECC', 'Crypto.Signature.eddsa']\n"
+        "print([name for name in unused if name in sys.modules])\n"
         "soup = forum.upstream.BeautifulSoup('<p>a <b>b</b></p>', 'html.parser')\n"
         "print(type(soup).__module__, soup.b.text, sys.modules['bs4'].__name__)\n"
+        "key = forum.upstream.ECC.generate(curve='Ed25519')\n"
+        "signature = forum.upstream.eddsa.new(key, 'rfc8032').sign(b'a file')\n"
+        "print(type(key).__module__, len(signature), sys.modules['Crypto.PublicKey.ECC'].__file__ is not None)\n"
+        "try:\n"
+        "    forum.upstream.urlopen('file:///nowhere/at/all')\n"
+        "except OSError as error:\n"
+        "    print(type(error).__module__, 'urlopen' in dir(sys.modules['urllib.request']))\n"
+        "import urllib.request\n"
+        "print(urllib.request.urlopen.__module__)\n"
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines() == ["False False", "bs4 b bs4"]
+    assert done.stdout.splitlines() == [
+        "[]",
+        "bs4 b bs4",
+        "Crypto.PublicKey.ECC 64 True",
+        "urllib.error True",
+        "urllib.request",
+    ]
 
 
 def test_a_build_loads_the_cipher_library_without_cffi_which_stays_importable() -> None:
