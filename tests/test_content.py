@@ -451,11 +451,12 @@ def _kept_archive(archive: Archive) -> tuple[Path, Path]:
     return kept, first.path
 
 
-def test_replies_texts_kept_in_the_cache_are_decoded_only_when_asked_for(
+def test_replies_texts_kept_in_the_cache_are_read_only_when_asked_for(
     archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild reads none of the replies' texts of the topics it copies: their line of
-    the cache file is decoded the first time one is asked for, and gives what the files say."""
+    the cache file is read and decoded the first time one is asked for, and gives what the
+    files say."""
     kept, _ = _kept_archive(archive)
     outline, _, later = kept.read_bytes().partition(b"\n")
     kept_topic = json.loads(outline)["topic"]
@@ -466,19 +467,20 @@ def test_replies_texts_kept_in_the_cache_are_decoded_only_when_asked_for(
         "Les mots de la deuxième.",
     ]
     assert kept_topic["body"] == "The opening words.", "the opening post's text is read with its topic"
-    decoded: list[bytes] = []
-    real_loads = json.loads
-    monkeypatch.setattr(cache_module.json, "loads", lambda data: decoded.append(data) or real_loads(data))
+    opened: list[str] = []
+    real_read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: opened.append(path.name) or real_read_bytes(path))
 
     forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
     (topic,) = forum.topics
     assert topic.body == "The opening words." and [r.id for r in topic.replies] == ["DC_1", "DC_2"]
-    assert decoded == [outline], "the replies' texts not decoded yet"
+    assert kept.name not in opened, "only the file's first line read so far"
 
     assert topic.replies[1].body == "Les mots de la deuxième."
-    assert decoded == [outline, later], "all of them decoded at once, when the first was asked for"
-    monkeypatch.undo()
+    assert opened.count(kept.name) == 1, "all of them read at once, when the first was asked for"
     assert topic.replies[0].translations["es"].body == "Las palabras de la primera."
+    assert opened.count(kept.name) == 1
+    monkeypatch.undo()
     assert forum.topics == load_forum(archive.content, LANGUAGES).topics
 
 
@@ -487,24 +489,27 @@ def test_replies_texts_kept_in_the_cache_are_decoded_only_when_asked_for(
     [
         lambda later: later[:-2] + b"]]",  # the same length, no longer JSON
         lambda later: json.dumps(["x" * (len(later) - 4)]).encode(),  # one text, not three: as long
-        lambda later: later[:-8],  # cut short: its length says so
+        lambda later: later.replace(b"The first", b"The frist"),  # another text, the same shape
+        lambda later: later[:-8],  # cut short
+        lambda later: b"",  # gone
     ],
 )
 def test_damaged_replies_texts_in_the_cache_stop_with_the_file_named_and_are_read_again_after(
     archive: Archive, damage: Callable[[bytes], bytes]
 ) -> None:
-    """Texts that do not read back are never shown as something else: the build stops naming
-    the cache file, which is removed, and the next reading takes the topic's files."""
+    """Texts that do not read back as the first line says (their length and digest) are never
+    shown as something else: the build stops naming the cache file, which is removed, and
+    the next reading takes the topic's files."""
     kept, reply_file = _kept_archive(archive)
     outline, _, later = kept.read_bytes().partition(b"\n")
     kept.write_bytes(outline + b"\n" + damage(later))
 
     forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
-    if len(damage(later)) == len(later):
-        with pytest.raises(ContentError, match=re.escape(str(kept))):
-            _ = forum.topics[0].replies[0].body
-        assert not kept.exists()
-        forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    with pytest.raises(ContentError, match=re.escape(str(kept))):
+        _ = forum.topics[0].replies[0].body
+    assert not kept.exists()
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
     assert forum.topics[0].replies[0].body == "The first reply's words."
     assert forum.topics == load_forum(archive.content, LANGUAGES).topics
     assert reply_file.read_text(encoding="utf-8").endswith("The first reply's words.\n")

@@ -10,15 +10,18 @@ at 520 topics). A file that does not parse, or whose shape is not exactly what t
 writes, is ignored and that topic's files are read.
 
 A file is two lines: the topic with the texts of its opening post, then the texts of its
-replies and their translations, decoded the first time one of them is asked for. A rebuild
-after one new reply asks for none of the other topics' (their pages are copied); decoding
-them was a sixth of its time (50 of 69 MB at 520 topics). Texts that do not decode then
-stop the build with the file's name, the file removed: the next build reads the topic's
-files.
+replies and their translations, read from the file the first time one of them is asked for
+(the first line says how long the second is, and its SHA-256). A rebuild after one new reply
+asks for none of the other topics' (their pages are copied); reading and decoding them was
+a sixth of its time (50 of 69 MB at 520 topics). Texts that do not read back as the first
+line says then stop the build with the file's name, the file removed: the next build reads
+the topic's files. The first lines may have been read on the other processor while the
+build started (sync.site.topics_reader).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,18 +35,18 @@ from typing import Any
 from sync.model.content import Known, load_forum, read_topic
 from sync.model.domain import ContentError, Forum, Reply, Topic, Translation
 from sync.model.files import write_atomically
-from sync.site import forum_texts
+from sync.site import forum_texts, topics_reader
 from sync.site.forum_texts import topic_texts
+from sync.site.topics_reader import Signature, folder_signature
+from sync.site.topics_reader import file_name as _file_name
 
 CACHE_NAME = "topics"
 _FORMER_NAMES = ("topics.json", "topics.pickle")  # one file for the whole archive, before
-_FORMAT = 4
+_FORMAT = 5
 # The publish gate's texts of each topic are kept with it, as the code that finds them
 # found them: other code, and the cache is read as no cache.
 _TEXTS_CODE = hashlib.sha256(Path(forum_texts.__file__).read_bytes()).hexdigest()
 
-# A topic folder's files as the file system describes them: any edit changes it.
-Signature = tuple[tuple[str, int, int], ...]
 
 _loaded: dict[tuple[object, ...], Forum] = {}
 _kept: dict[int, tuple[Topic, Signature, tuple[str, ...]]] = {}  # id(topic) → it, as read here
@@ -57,7 +60,7 @@ def topics_cache(content: Path) -> Path:
     """The folder where the topics read are kept between builds: in the checkout, never in
     the site or the repository (.gitignore). It holds the archive's text: erasing a post
     removes it."""
-    return content.resolve().parent / ".cache" / CACHE_NAME
+    return topics_reader.cache_folder(content)
 
 
 def forget_read_topics(content: Path) -> None:
@@ -93,23 +96,24 @@ def load_forum_cached(content: Path, languages: Sequence[str], remember: bool = 
     return _loaded[key]
 
 
-def folder_signature(folder: Path) -> Signature:
-    """The names, modification times and sizes of a folder's files: any edit changes it."""
-    with os.scandir(folder) as entries:
-        found = [(e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file()]
-    return tuple(sorted(found))
-
-
 def read_topics_remembered(content: Path, folders: list[Path], known: Known) -> list[Topic]:
     """Topics of the last run whose files are unchanged, the others read afresh (and their
     files of the cache written anew). Files of topics no longer in content/ are removed."""
     cache = topics_cache(content)
     header = _header(known)
     now: dict[str, _Kept] = {}
+    read_beside = topics_reader.take(content) or {}  # read on the other processor, if it was
     for folder in folders:
-        signature = folder_signature(folder)
-        kept = _read_entry(cache / _file_name(str(folder)), str(folder), header, signature)
+        file = cache / _file_name(str(folder))
+        if (beside := read_beside.get(str(folder))) is not None:
+            signature, document = beside
+            kept = _kept_in(file, document, str(folder), header, signature)
+        else:
+            signature = folder_signature(folder)
+            kept = _read_entry(file, str(folder), header, signature)
         if kept is None:
+            if beside is not None:  # the files as they are now, read now
+                signature = folder_signature(folder)
             topic = read_topic(folder, known)
             kept = (signature, topic, topic_texts(topic))
             _write_entry(cache, str(folder), header, kept)
@@ -146,12 +150,6 @@ def _as_read(topic: Topic) -> tuple[Topic, Signature, tuple[str, ...]] | None:
 _Kept = tuple[Signature, Topic, tuple[str, ...]]
 
 
-def _file_name(folder: str) -> str:
-    """A topic's file in the cache, named from its folder's path (a folder's name is the
-    topic's: any text an archive allows, not a name to trust in a path)."""
-    return hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json"
-
-
 def _header(known: Known) -> dict[str, Any]:
     """What every file of the cache says it was written under: another format, another
     archive's categories, member states or languages, or other code finding the texts, and
@@ -172,10 +170,11 @@ def _write_entry(cache: Path, folder: str, header: dict[str, Any], kept: _Kept) 
         "topic": _topic_json(topic, later),
         "found": list(texts),
     }
-    line = json.dumps(later, ensure_ascii=False)  # JSON writes a line break in a text as \n
-    entry["later"] = [len(later), len(line.encode("utf-8", "surrogatepass"))]
+    # JSON writes a line break in a text as \n: the texts are one line.
+    line = json.dumps(later, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    entry["later"] = [len(later), len(line), hashlib.sha256(line).hexdigest()]
     cache.mkdir(parents=True, mode=0o700, exist_ok=True)  # another build may make it too
-    document = json.dumps(entry, ensure_ascii=False) + "\n" + line
+    document = json.dumps(entry, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n" + line
     write_atomically(cache / _file_name(folder), document, private=True)
 
 
@@ -183,26 +182,26 @@ def _read_entry(file: Path, folder: str, header: dict[str, Any], signature: Sign
     """The topic kept in `file`, if the file is this module's for `folder`, written under
     `header`, and the folder's files still have `signature`; else None (read the files)."""
     try:
-        outline, _, later = file.read_bytes().partition(b"\n")
-        return _kept_in(file, json.loads(outline), later, folder, header, signature)
-    except (OSError, ValueError):
-        return None  # no file, or not JSON: read the topic's files
+        document = topics_reader.first_line(file)
+    except OSError:
+        return None  # no file: read the topic's files
+    return _kept_in(file, document, folder, header, signature)
 
 
 def _kept_in(
-    file: Path, document: Any, later: bytes, folder: str, header: dict[str, Any], signature: Signature
+    file: Path, document: Any, folder: str, header: dict[str, Any], signature: Signature
 ) -> _Kept | None:
-    """The topic a cache file's document keeps (`later`: its second line), if it is as
+    """The topic a cache file's first line keeps (`document`, decoded), if it is as
     `_read_entry` says; else None."""
     try:
         if not isinstance(document, dict) or any(document.get(k) != v for k, v in header.items()):
             return None
         if document["folder"] != folder or _signature(document["signature"]) != signature:
             return None
-        count, length = document["later"]
-        if type(count) is not int or type(length) is not int or len(later) != length:
-            return None  # cut short, or not written with this topic
-        texts = _LaterTexts(file, later, count)
+        count, length, digest = document["later"]
+        if type(count) is not int or type(length) is not int or type(digest) is not str:
+            return None
+        texts = _LaterTexts(file, count, length, digest)
         topic = _topic(document["topic"], _Folder(folder), texts)
         if texts.named != count:
             return None
@@ -213,10 +212,11 @@ def _kept_in(
 
 class _LaterTexts:
     """The texts of a topic's replies and their translations, as its cache file's second
-    line holds them: decoded when one is first asked for, and checked then."""
+    line holds them: read and decoded when one is first asked for, and checked then against
+    what the first line says of them (how many, how long, their digest)."""
 
-    def __init__(self, file: Path, line: bytes, count: int) -> None:
-        self.file, self.line, self.count = file, line, count
+    def __init__(self, file: Path, count: int, length: int, digest: str) -> None:
+        self.file, self.count, self.length, self.digest = file, count, length, digest
         self.named = 0  # texts given out so far, in the order the topic names them
         self.texts: list[str] | None = None
 
@@ -228,14 +228,17 @@ class _LaterTexts:
     def text(self, number: int) -> str:
         if self.texts is None:
             self.texts = self._decoded()
-            self.line = b""
         return self.texts[number]
 
     def _decoded(self) -> list[str]:
         try:
-            texts = json.loads(self.line)
-        except ValueError:
-            texts = None
+            line = self.file.read_bytes().partition(b"\n")[2]
+        except OSError:
+            line = b""
+        texts = None
+        if len(line) == self.length and hashlib.sha256(line).hexdigest() == self.digest:
+            with contextlib.suppress(ValueError):
+                texts = json.loads(line)
         if isinstance(texts, list) and len(texts) == self.count and all(type(t) is str for t in texts):
             return texts
         self.file.unlink(missing_ok=True)  # the next build reads the topic's files
@@ -268,10 +271,9 @@ def _load(cache: Path, known: Known) -> dict[str, _Kept]:
     """Every topic the cache's files keep, by folder, whatever the folders hold now."""
     kept = {}
     for file in cache.glob("*.json"):
-        outline, _, later = file.read_bytes().partition(b"\n")
-        document = json.loads(outline)
+        document = topics_reader.first_line(file)
         signature = _signature(document["signature"])
-        entry = _kept_in(file, document, later, document["folder"], _header(known), signature)
+        entry = _kept_in(file, document, document["folder"], _header(known), signature)
         if entry is not None:
             kept[document["folder"]] = entry
     return kept
