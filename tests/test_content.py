@@ -513,3 +513,33 @@ def test_damaged_replies_texts_in_the_cache_stop_with_the_file_named_and_are_rea
     assert forum.topics[0].replies[0].body == "The first reply's words."
     assert forum.topics == load_forum(archive.content, LANGUAGES).topics
     assert reply_file.read_text(encoding="utf-8").endswith("The first reply's words.\n")
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [
+        ("reply", name)
+        for name in ("id", "author", "language", "date", "path", "member_state", "edited", "url")
+    ]
+    + [("reply", "parent")]
+    + [("translation", name) for name in ("language", "translator", "date", "path", "title", "outdated")],
+)
+def test_a_field_of_a_reply_kept_in_the_cache_with_the_wrong_type_has_the_topic_read_from_its_files(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, where: str, field: str
+) -> None:
+    """Every field of a kept reply and translation is checked as it is read: one of another
+    type (a number where a text or a flag belongs) and the topic's files are read instead."""
+    kept, _ = _kept_archive(archive)
+    outline, _, later = kept.read_bytes().partition(b"\n")
+    document = json.loads(outline)
+    reply = document["topic"]["replies"][0]
+    (reply if where == "reply" else reply["translations"][0])[field] = 12345
+    kept.write_bytes(json.dumps(document).encode() + b"\n" + later)
+    read: list[str] = []
+    real_read = cache_module.read_topic
+    monkeypatch.setattr(cache_module, "read_topic", lambda f, k: read.append(f.name) or real_read(f, k))
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    assert len(read) == 1, "the topic read from its files"
+    assert forum.topics == load_forum(archive.content, LANGUAGES).topics
