@@ -8,6 +8,7 @@ the HTML of a page only when MkDocs builds it.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -242,11 +243,16 @@ class Site:
             f"{excerpt(text.body)}</p></article>"
         )
 
-    def _latest_replies(self, page: SitePage, t: Interface) -> str:
+    @functools.cached_property
+    def _newest_replies(self) -> list[tuple[Reply, Topic]]:
+        """The latest replies and their topics, found once for every language's home page
+        (a look at every reply of the archive)."""
         pairs = ((reply, topic) for topic in self.forum.topics for reply in topic.replies)
-        newest = heapq.nlargest(LATEST_REPLIES, pairs, key=lambda pair: (pair[0].date, pair[0].id))
+        return heapq.nlargest(LATEST_REPLIES, pairs, key=lambda pair: (pair[0].date, pair[0].id))
+
+    def _latest_replies(self, page: SitePage, t: Interface) -> str:
         items = []
-        for reply, topic in newest:
+        for reply, topic in self._newest_replies:
             text = shown(reply, t.language)
             items.append(
                 f"<li{posts_attribute([reply])}>{self._topic_link(page, topic, t, anchor=reply.id)}{SLOT}"
