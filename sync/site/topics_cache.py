@@ -40,7 +40,6 @@ from sync.site.forum_texts import topic_texts
 from sync.site.topics_reader import Signature, folder_signature
 from sync.site.topics_reader import file_name as _file_name
 
-CACHE_NAME = "topics"
 _FORMER_NAMES = ("topics.json", "topics.pickle")  # one file for the whole archive, before
 _FORMAT = 5
 # The publish gate's texts of each topic are kept with it, as the code that finds them
@@ -161,7 +160,8 @@ def _header(known: Known) -> dict[str, Any]:
 def _write_entry(cache: Path, folder: str, header: dict[str, Any], kept: _Kept) -> None:
     """A topic's file: the header, its folder, its folder's signature, the topic, its texts
     for the gate; on a line of their own, the texts of its replies and their translations,
-    in the order the topic names them (counted, and their line's length in bytes)."""
+    in the order the topic names them (the first line says how many, the second's length in
+    bytes and its SHA-256)."""
     signature, topic, texts = kept
     later: list[str] = []
     entry = header | {
