@@ -168,4 +168,4 @@ def test_upstream_reads_its_cache_of_derived_keys_with_libyaml_as_pyyaml_would()
     text = yaml.dump(cache, Dumper=yaml.CSafeDumper)
     assert encryption.upstream.yaml.safe_load(io.StringIO(text)) == yaml.safe_load(text) == cache
     assert encryption.upstream.yaml.dump is yaml.dump  # everything else is PyYAML's
-    assert encryption._LOADER is yaml.CSafeLoader
+    assert encryption.FAST_LOADER is yaml.CSafeLoader

@@ -18,11 +18,11 @@ import yaml
 from sync.gitrepo.worktree import Workspace
 from sync.intake.moderation import HeldBack, ImportReport
 from sync.model.domain import Role, Roster
+from sync.model.roster import FAST_LOADER
 
 GITHUB_BODY_LIMIT = 65_536  # characters GitHub accepts in a pull request's body
 ACTIONS = ("new", "edited", "removed")
 _STATUS = {"A": "new", "M": "edited", "D": "removed"}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: a first sync reads thousands
 
 INTRODUCTION = """\
 Contributions from GitHub Discussions, for the moderator to review. Merging publishes them
@@ -130,7 +130,7 @@ def _member_state(meta: dict[str, Any], roster: Roster) -> str:
 def _front_matter(text: str) -> dict[str, Any]:
     handler = frontmatter.YAMLHandler()
     header, _ = handler.split(text)
-    meta = yaml.load(header, Loader=_LOADER)
+    meta = yaml.load(header, Loader=FAST_LOADER)  # libyaml: a first sync reads thousands
     return meta if isinstance(meta, dict) else {}
 
 

@@ -43,6 +43,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from sync.model.files import write_atomically
+from sync.model.roster import FAST_LOADER
 from sync.site import signin
 from sync.site.key_files_gate import EntryKey
 from sync.site.page_parts import encrypt_elements
@@ -84,13 +85,12 @@ class _LibYaml:
 
     @staticmethod
     def safe_load(stream: Any) -> Any:
-        return yaml.load(stream, Loader=_LOADER)
+        return yaml.load(stream, Loader=FAST_LOADER)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(yaml, name)
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 upstream.yaml = _LibYaml()
 
 
