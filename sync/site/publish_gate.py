@@ -344,10 +344,7 @@ def _readable(text: str) -> list[str]:
     distinct piece once (in the gate's memory too: a page repeats half its lines). The same
     shell repeated on every page is read once."""
     text = _cut(text, _CONTENT, "<")  # the largest encrypted part
-    pieces: dict[str, None] = {}
-    for line in text.splitlines():
-        pieces.update(dict.fromkeys(_line_pieces(line)))
-    return list(pieces)
+    return list(dict.fromkeys(piece for line in text.splitlines() for piece in _line_pieces(line)))
 
 
 def _cut(text: str, opening: str, closing: str) -> str:
