@@ -13,6 +13,7 @@ import pytest
 from archive import Archive, moment
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from injection import BODIES, LINE_BREAKING, ORDINARY
 
 from sync.model.content import load_forum, read_file, write_post
 from sync.model.domain import ContentError, Reply
@@ -543,3 +544,29 @@ def test_a_field_of_a_reply_kept_in_the_cache_with_the_wrong_type_has_the_topic_
 
     assert len(read) == 1, "the topic read from its files"
     assert forum.topics == load_forum(archive.content, LANGUAGES).topics
+
+
+@pytest.mark.parametrize(
+    "body",
+    list({**BODIES, **LINE_BREAKING, **ORDINARY}.values()),
+    ids=list({**BODIES, **LINE_BREAKING, **ORDINARY}),
+)
+def test_hostile_texts_of_replies_and_translations_come_back_from_the_cache_as_their_files_say(
+    archive: Archive, body: str
+) -> None:
+    """The injection corpus as a reply's text and its translation's: kept on the cache
+    file's second line and read back when asked for, the same as read from the files."""
+    topic = archive.topic("D_a", "A topic", "2026-W40", 1)
+    reply = archive.reply(topic, "DC_1", "br-ana", "BR", 2, body)
+    archive.translate(reply, "es", body + " (es)")
+    fresh = load_forum(archive.content, LANGUAGES).topics
+    load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+    (kept,) = topics_cache(archive.content).iterdir()
+    assert kept.read_bytes().count(b"\n") == 1, "two lines, whatever the texts hold"
+
+    forum = load_forum(archive.content, LANGUAGES, read_topics=read_topics_remembered)
+
+    (again,) = forum.topics[0].replies
+    assert again.body == fresh[0].replies[0].body
+    assert again.translations["es"].body == fresh[0].replies[0].translations["es"].body
+    assert forum.topics == fresh
